@@ -1,0 +1,249 @@
+"""Platform management: organisations, people, memberships, partnerships.
+
+Platform administrators (``is_staff``) manage these; the admin shows no dossier content, and
+being staff (or even superuser) gives no access to any dossier.
+"""
+
+import datetime
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.imports import ImportFailed, schools_import_csv
+from accounts.models import Membership, Organisation, User, Vestiging
+from accounts.services import membership_end
+from dossier.services import dossier_create
+
+admin.site.unregister(EmailAddress)
+admin.site.unregister(Authenticator)
+
+
+class PlatformAdminMixin:
+    """Every active platform administrator may manage the platform's master data."""
+
+    def _is_platform_admin(self, request) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)
+
+    def has_module_permission(self, request):
+        return self._is_platform_admin(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._is_platform_admin(request)
+
+    def has_add_permission(self, request, *args):
+        return self._is_platform_admin(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._is_platform_admin(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._is_platform_admin(request)
+
+
+class ActiveFilter(admin.SimpleListFilter):
+    title = _("active today")
+    parameter_name = "actief"
+
+    def lookups(self, request, model_admin):
+        return [("ja", _("Yes")), ("nee", _("No"))]
+
+    def queryset(self, request, queryset):
+        active = queryset.active_on()
+        if self.value() == "ja":
+            return active
+        if self.value() == "nee":
+            return queryset.exclude(pk__in=active.values("pk"))
+        return queryset
+
+
+class VestigingInline(PlatformAdminMixin, admin.TabularInline):
+    model = Vestiging
+    extra = 0
+
+
+class MembershipInline(PlatformAdminMixin, admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user", "organisation"]
+
+
+class CsvImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns: instellingsnummer, naam, straat, postcode, gemeente, clb, pbd, lsc. "
+            "Partners by instellingsnummer or exact name; several LSCs separated by |."
+        ),
+    )
+    start_date = forms.DateField(
+        label=_("Partnerships start on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    MAX_BYTES = 2 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 2 MB."))
+        raw = upload.read()
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                return raw.decode("cp1252")
+            except UnicodeDecodeError as exc:
+                raise forms.ValidationError(
+                    _("The file could not be read; save it as CSV in UTF-8.")
+                ) from exc
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(PlatformAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "instellingsnummer", "city"]
+    list_filter = ["kind"]
+    search_fields = ["name", "instellingsnummer", "city"]
+    inlines = [VestigingInline, MembershipInline]
+    change_list_template = "admin/accounts/organisation/change_list.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        # A school's kind cannot change once its dossier exists.
+        return ["kind"] if obj else []
+
+    def get_inlines(self, request, obj):
+        if obj is None or not obj.is_school:
+            return [MembershipInline]
+        return self.inlines
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if obj.is_school:
+            dossier_create(school=obj)
+
+    def get_urls(self):
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="accounts_organisation_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not self.has_add_permission(request):
+            return redirect("admin:index")
+        form = CsvImportForm(request.POST or None, request.FILES or None)
+        errors: list[str] = []
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = schools_import_csv(
+                    text=form.cleaned_data["file"], start_date=form.cleaned_data["start_date"]
+                )
+            except ImportFailed as exc:
+                errors = exc.errors
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Import done: %(created)d schools added, %(updated)d updated, "
+                        "%(partnerships)d partnerships added."
+                    )
+                    % {
+                        "created": result.created,
+                        "updated": result.updated,
+                        "partnerships": result.partnerships,
+                    },
+                )
+                return redirect(reverse("admin:accounts_organisation_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Import schools from CSV"),
+            "form": form,
+            "errors": errors,
+            "opts": self.model._meta,
+        }
+        return render(
+            request,
+            "admin/accounts/organisation/import.html",
+            context,
+            status=400 if errors else 200,
+        )
+
+
+@admin.register(Membership)
+class MembershipAdmin(PlatformAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "organisation", "role", "start_date", "end_date"]
+    list_filter = [ActiveFilter, "organisation__kind", "role"]
+    search_fields = ["user__email", "user__last_name", "user__first_name", "organisation__name"]
+    autocomplete_fields = ["user", "organisation"]
+    list_select_related = ["user", "organisation"]
+    date_hierarchy = "start_date"
+    actions = ["end_today"]
+
+    @admin.action(description=_("End the selected memberships now (yesterday was the last day)"))
+    def end_today(self, request, queryset):
+        yesterday = timezone.localdate() - datetime.timedelta(days=1)
+        ended = skipped = 0
+        for membership in queryset.filter(end_date__isnull=True):
+            if membership.start_date > yesterday:
+                skipped += 1
+                continue
+            membership_end(membership=membership, end_date=yesterday)
+            ended += 1
+        messages.success(request, _("%(count)d memberships ended.") % {"count": ended})
+        if skipped:
+            messages.warning(
+                request,
+                _("%(count)d memberships start today or later; change their dates instead.")
+                % {"count": skipped},
+            )
+
+
+@admin.register(User)
+class UserAdmin(PlatformAdminMixin, DjangoUserAdmin):
+    ordering = ["last_name", "first_name", "email"]
+    list_display = ["email", "first_name", "last_name", "is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff"]
+    search_fields = ["email", "first_name", "last_name"]
+    inlines = [MembershipInline]
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (_("Personal details"), {"fields": ["first_name", "last_name"]}),
+        (_("Platform"), {"fields": ["is_active", "is_staff", "last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "first_name", "last_name", "password1", "password2"],
+            },
+        )
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(PlatformAdminMixin, admin.ModelAdmin):
+    """Lets an administrator remove a lost authenticator; its secret is never shown."""
+
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    search_fields = ["user__email"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,158 @@
+"""CSV import of schools: a CLB onboards a hundred schools at once.
+
+The file has a header row with these columns (semicolon or comma separated, UTF-8):
+``instellingsnummer, naam, straat, postcode, gemeente, clb, pbd, lsc``. Partners are named by
+their instellingsnummer or their exact name; several LSCs are separated by ``|``. Either the whole
+file is imported or, if any row is wrong, nothing is, and every wrong row is reported.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation
+from accounts.roles import OrganisationKind
+from dossier.services import dossier_create, partnership_create
+
+REQUIRED_COLUMNS = ("instellingsnummer", "naam")
+KNOWN_COLUMNS = ("instellingsnummer", "naam", "straat", "postcode", "gemeente", "clb", "pbd", "lsc")
+MAX_ROWS = 5000
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    partnerships: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+class ImportFailed(Exception):
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = errors
+
+
+def _messages(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "message_dict"):
+        return [msg for msgs in exc.message_dict.values() for msg in msgs]
+    return list(exc.messages)
+
+
+def _read_rows(text: str) -> list[dict[str, str]]:
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        raise ImportFailed([_("The file is empty.")])
+    try:
+        dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=";,\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
+    missing = [col for col in REQUIRED_COLUMNS if col not in header]
+    if missing:
+        raise ImportFailed(
+            [
+                _("The header row lacks the column(s) %(columns)s. Expected: %(expected)s.")
+                % {"columns": ", ".join(missing), "expected": ", ".join(KNOWN_COLUMNS)}
+            ]
+        )
+    reader.fieldnames = header
+    rows = []
+    for row in reader:
+        rows.append({key: (value or "").strip() for key, value in row.items() if key})
+        if len(rows) > MAX_ROWS:
+            raise ImportFailed([_("A file holds at most %(max)d schools.") % {"max": MAX_ROWS}])
+    if not rows:
+        raise ImportFailed([_("The file has a header row but no schools.")])
+    return rows
+
+
+def _find_partner(reference: str, kind: str) -> Organisation | None:
+    return Organisation.objects.filter(
+        Q(instellingsnummer=reference) | Q(name__iexact=reference), kind=kind
+    ).first()
+
+
+def schools_import_csv(*, text: str, start_date: datetime.date) -> ImportResult:
+    """Import the schools in ``text``; raises ImportFailed (and writes nothing) on any error."""
+    rows = _read_rows(text)
+    result = ImportResult()
+    errors: list[str] = []
+    seen: set[str] = set()
+    with transaction.atomic():
+        for line, row in enumerate(rows, start=2):
+            number = row.get("instellingsnummer", "")
+            if number in seen:
+                errors.append(
+                    _("Line %(line)d: instellingsnummer %(number)s appears twice in the file.")
+                    % {"line": line, "number": number}
+                )
+                continue
+            seen.add(number)
+            try:
+                result_kind = _import_row(row, start_date=start_date, result=result)
+            except ValidationError as exc:
+                for message in _messages(exc):
+                    errors.append(
+                        _("Line %(line)d: %(message)s") % {"line": line, "message": message}
+                    )
+                continue
+            if result_kind == "created":
+                result.created += 1
+            else:
+                result.updated += 1
+        if errors:
+            transaction.set_rollback(True)
+            raise ImportFailed(errors)
+    return result
+
+
+def _import_row(row: dict[str, str], *, start_date: datetime.date, result: ImportResult) -> str:
+    number = row.get("instellingsnummer", "")
+    fields = {
+        "name": row.get("naam", ""),
+        "street": row.get("straat", ""),
+        "postcode": row.get("postcode", ""),
+        "city": row.get("gemeente", ""),
+    }
+    if not fields["name"]:
+        raise ValidationError(_("The school has no name."))
+    school = Organisation.objects.filter(instellingsnummer=number).first() if number else None
+    if school and school.kind != OrganisationKind.SCHOOL:
+        raise ValidationError(
+            _("Instellingsnummer %(number)s belongs to %(name)s, which is not a school.")
+            % {"number": number, "name": school.name}
+        )
+    outcome = "updated" if school else "created"
+    school = school or Organisation(kind=OrganisationKind.SCHOOL, instellingsnummer=number)
+    for key, value in fields.items():
+        if value or key == "name":
+            setattr(school, key, value)
+    with transaction.atomic():
+        school.full_clean()
+        school.save()
+        dossier_create(school=school)
+
+    for kind in (OrganisationKind.CLB, OrganisationKind.PBD, OrganisationKind.LSC):
+        references = [ref.strip() for ref in row.get(kind, "").split("|") if ref.strip()]
+        for reference in references:
+            partner = _find_partner(reference, kind)
+            if partner is None:
+                raise ValidationError(
+                    _("No %(kind)s named %(reference)s is known on the platform.")
+                    % {"kind": OrganisationKind(kind).label, "reference": reference}
+                )
+            if school.partnerships.active_on(start_date).filter(partner=partner).exists():
+                continue
+            partnership_create(school=school, partner=partner, start_date=start_date)
+            result.partnerships += 1
+    return outcome

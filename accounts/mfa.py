@@ -1,0 +1,43 @@
+"""Who must use two-factor authentication before reaching any dossier."""
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+
+from accounts.models import Membership, User, active_q
+from accounts.roles import PARTNER_KINDS, SCHOOL_MANAGER_ROLES
+from samenwerking.access import PERM_MANAGE
+
+
+def mfa_status(user) -> tuple[bool, bool]:
+    """(required, configured) for ``user``, in one query.
+
+    Required for staff of a CLB, PBD or LSC, and for anyone who manages access to a dossier:
+    the directie, and zorgteam members to whom access management was delegated.
+    """
+    from dossier.models import DossierUserObjectPermission
+
+    memberships = Membership.objects.filter(active_q(), user=OuterRef("pk"))
+    row = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            has_mfa=Exists(
+                Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
+            ),
+            is_partner_staff=Exists(memberships.filter(organisation__kind__in=PARTNER_KINDS)),
+            manages_access=Exists(memberships.filter(role__in=SCHOOL_MANAGER_ROLES))
+            | Exists(
+                DossierUserObjectPermission.objects.filter(
+                    user=OuterRef("pk"), permission__codename=PERM_MANAGE
+                )
+            ),
+        )
+        .values("has_mfa", "is_partner_staff", "manages_access")
+        .first()
+    )
+    if row is None:
+        return False, False
+    required = settings.SAMENWERKING_REQUIRE_MFA and (
+        row["is_partner_staff"] or row["manages_access"]
+    )
+    return bool(required), bool(row["has_mfa"])

@@ -1,0 +1,225 @@
+import datetime
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import ROLES_BY_KIND, OrganisationKind, Role, kind_of_role
+from accounts.validators import validate_instellingsnummer
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who logs in with an email address.
+
+    ``is_staff`` marks a platform administrator: they manage organisations, memberships and
+    partnerships in the admin, but read no dossier content without a grant.
+    """
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["last_name", "first_name", "email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class ActiveQuerySet(models.QuerySet):
+    """Rows with a start and an optional end date; active means today lies between them."""
+
+    def active_on(self, day: datetime.date | None = None):
+        day = day or timezone.localdate()
+        return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+def active_q(prefix: str = "", day: datetime.date | None = None) -> Q:
+    """The same condition as ``active_on`` for use across a relation (``prefix`` ends in __)."""
+    day = day or timezone.localdate()
+    return Q(**{f"{prefix}start_date__lte": day}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
+    )
+
+
+class Organisation(models.Model):
+    kind = models.CharField(_("kind"), max_length=10, choices=OrganisationKind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    instellingsnummer = models.CharField(
+        _("instellingsnummer"),
+        max_length=6,
+        blank=True,
+        validators=[validate_instellingsnummer],
+        help_text=_("Six digits. Required for a school."),
+    )
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
+    city = models.CharField(_("municipality"), max_length=100, blank=True)
+    email = models.EmailField(_("general email address"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instellingsnummer"],
+                condition=~Q(instellingsnummer=""),
+                name="organisation_unique_instellingsnummer",
+                violation_error_message=_(
+                    "Another organisation already has this instellingsnummer."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="school") | ~Q(instellingsnummer=""),
+                name="school_has_instellingsnummer",
+                violation_error_message=_("A school needs an instellingsnummer."),
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "name"])]
+
+    def __str__(self) -> str:
+        if self.instellingsnummer:
+            return f"{self.name} ({self.instellingsnummer})"
+        return self.name
+
+    @property
+    def is_school(self) -> bool:
+        return self.kind == OrganisationKind.SCHOOL
+
+    @property
+    def address(self) -> str:
+        place = " ".join(part for part in (self.postcode, self.city) if part)
+        return ", ".join(part for part in (self.street, place) if part)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.kind == OrganisationKind.SCHOOL and not self.instellingsnummer:
+            raise ValidationError({"instellingsnummer": _("A school needs an instellingsnummer.")})
+        if self.postcode and not (self.postcode.isdigit() and len(self.postcode) == 4):
+            raise ValidationError({"postcode": _("A Belgian postcode has four digits.")})
+
+
+class Vestiging(models.Model):
+    """A site of a school (a school may teach on several addresses)."""
+
+    school = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="vestigingen",
+        limit_choices_to={"kind": OrganisationKind.SCHOOL},
+        verbose_name=_("school"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    street = models.CharField(_("street and number"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=4, blank=True)
+    city = models.CharField(_("municipality"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("vestiging")
+        verbose_name_plural = _("vestigingen")
+        ordering = ["school", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        if self.school_id and self.school.kind != OrganisationKind.SCHOOL:
+            raise ValidationError({"school": _("Only a school has vestigingen.")})
+
+
+class Membership(models.Model):
+    """A person works for an organisation in a role, from a start date to an optional end."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    start_date = models.DateField(_("start date"), default=timezone.localdate)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organisation__name", "user__last_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="membership_end_after_start",
+                violation_error_message=_("The end date cannot lie before the start date."),
+            )
+        ]
+        indexes = [models.Index(fields=["user", "organisation"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.organisation.name}"
+
+    def is_active_on(self, day: datetime.date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+    def clean(self) -> None:
+        super().clean()
+        if (
+            self.organisation_id
+            and self.role
+            and self.role not in ROLES_BY_KIND[self.organisation.kind]
+        ):
+            raise ValidationError(
+                {
+                    "role": _("The role %(role)s does not exist at a %(kind)s.")
+                    % {
+                        "role": self.get_role_display(),
+                        "kind": self.organisation.get_kind_display(),
+                    }
+                }
+            )
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date cannot lie before the start date.")})
+
+    @property
+    def kind(self) -> str:
+        return kind_of_role(self.role)

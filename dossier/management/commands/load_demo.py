@@ -1,0 +1,340 @@
+"""Load the demo region: one CLB, one PBD, one LSC, six schools and people in every role.
+
+Idempotent: running it again changes nothing that is already there.
+"""
+
+import datetime
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Membership, Organisation, User
+from accounts.roles import OrganisationKind as Kind
+from accounts.roles import Role
+from accounts.services import AccessLevel, access_grant, organisation_create
+from dossier.models import Dossier, Partnership
+from dossier.services import partnership_create
+
+DEMO_PASSWORD = "demo-samenwerking"  # noqa: S105 - a public demo password, printed on purpose
+
+PARTNERS = [
+    # (key, kind, name, instellingsnummer, city)
+    ("clb", Kind.CLB, "CLB Leiestreek", "129801", "Kortrijk"),
+    ("clb_other", Kind.CLB, "CLB Scheldeland", "129802", "Oudenaarde"),
+    ("pbd", Kind.PBD, "Pedagogische begeleiding Regio Leie", "", "Kortrijk"),
+    ("lsc", Kind.LSC, "Leersteuncentrum Leie en Schelde", "", "Waregem"),
+]
+
+SCHOOLS = [
+    # (key, name, instellingsnummer, street, postcode, city)
+    ("regenboog", "Basisschool De Regenboog", "112233", "Lindenlaan 4", "8500", "Kortrijk"),
+    ("sintjozef", "Vrije Basisschool Sint-Jozef", "112244", "Kerkstraat 12", "8530", "Harelbeke"),
+    ("klavertje", "Gemeentelijke Basisschool Het Klavertje", "112255", "Dorp 2", "8520", "Kuurne"),
+    ("amands", "Sint-Amandscollege", "112266", "Groeningestraat 21", "8500", "Kortrijk"),
+    ("tileie", "Technisch Instituut Leie", "112277", "Vaartstraat 90", "8560", "Wevelgem"),
+    ("zuidkant", "Atheneum Zuidkant", "112288", "Stationsplein 7", "8930", "Menen"),
+]
+
+PEOPLE = [
+    # (email, first, last, organisation key, role, what the person can try)
+    (
+        "directie@regenboog.demo",
+        "An",
+        "Peeters",
+        "regenboog",
+        Role.DIRECTIE,
+        "directie: reads everything of De Regenboog, manages access",
+    ),
+    (
+        "zorg@regenboog.demo",
+        "Bram",
+        "Claes",
+        "regenboog",
+        Role.ZORGCOORDINATOR,
+        "zorgcoördinator with contribute access",
+    ),
+    (
+        "lbg@regenboog.demo",
+        "Chloé",
+        "Maes",
+        "regenboog",
+        Role.LEERLINGENBEGELEIDER,
+        "leerlingenbegeleider without access yet: grant it",
+    ),
+    (
+        "zorgleerkracht@regenboog.demo",
+        "Dries",
+        "Wouters",
+        "regenboog",
+        Role.ZORGLEERKRACHT,
+        "zorgleerkracht with read access",
+    ),
+    (
+        "leerkracht@regenboog.demo",
+        "Eva",
+        "Janssens",
+        "regenboog",
+        Role.LEERKRACHT,
+        "leerkracht: can never be given access",
+    ),
+    (
+        "secretariaat@regenboog.demo",
+        "Fien",
+        "Goossens",
+        "regenboog",
+        Role.ADMINISTRATIEF,
+        "administratief medewerker: can never be given access",
+    ),
+    (
+        "directie@sintjozef.demo",
+        "Geert",
+        "Mertens",
+        "sintjozef",
+        Role.DIRECTIE,
+        "directie of Sint-Jozef",
+    ),
+    (
+        "directie@klavertje.demo",
+        "Hanne",
+        "Willems",
+        "klavertje",
+        Role.DIRECTIE,
+        "directie of Het Klavertje",
+    ),
+    (
+        "directie@amands.demo",
+        "Ilse",
+        "Dubois",
+        "amands",
+        Role.DIRECTIE,
+        "directie of Sint-Amandscollege",
+    ),
+    (
+        "zorg@amands.demo",
+        "Jonas",
+        "Lambert",
+        "amands",
+        Role.ZORGCOORDINATOR,
+        "zorgcoördinator of Sint-Amandscollege, manages access by delegation",
+    ),
+    ("directie@tileie.demo", "Katrien", "Dumont", "tileie", Role.DIRECTIE, "directie of TI Leie"),
+    (
+        "directie@zuidkant.demo",
+        "Lotte",
+        "Hermans",
+        "zuidkant",
+        Role.DIRECTIE,
+        "directie of Atheneum Zuidkant (switched CLB this school year)",
+    ),
+    (
+        "clb@leiestreek.demo",
+        "Mohamed",
+        "El Amrani",
+        "clb",
+        Role.CLB_MEDEWERKER,
+        "CLB-medewerker serving all six schools",
+    ),
+    (
+        "directeur@leiestreek.demo",
+        "Nele",
+        "Vermeulen",
+        "clb",
+        Role.CLB_DIRECTEUR,
+        "CLB-directeur with read access to two schools",
+    ),
+    (
+        "pbd@leie.demo",
+        "Olivier",
+        "De Smet",
+        "pbd",
+        Role.PBD_BEGELEIDER,
+        "pedagogisch begeleider of two schools",
+    ),
+    (
+        "anker@lsc.demo",
+        "Pieter",
+        "Van Damme",
+        "lsc",
+        Role.LSC_ANKERPERSOON,
+        "LSC-ankerpersoon of De Regenboog and Sint-Jozef",
+    ),
+    (
+        "ondersteuner@lsc.demo",
+        "Quinten",
+        "Desmet",
+        "lsc",
+        Role.LSC_ONDERSTEUNER,
+        "ondersteuner without access",
+    ),
+    (
+        "coordinator@lsc.demo",
+        "Roos",
+        "Verhoeven",
+        "lsc",
+        Role.LSC_COORDINATOR,
+        "LSC-coördinator without access",
+    ),
+    (
+        "clb@scheldeland.demo",
+        "Sara",
+        "Lemmens",
+        "clb_other",
+        Role.CLB_MEDEWERKER,
+        "of another CLB: her old access to Atheneum Zuidkant ended with the partnership",
+    ),
+]
+
+# (school key, person email, level, may manage access)
+GRANTS = [
+    *[
+        (school, "clb@leiestreek.demo", AccessLevel.CONTRIBUTE, False)
+        for school in ("regenboog", "sintjozef", "klavertje", "amands", "tileie", "zuidkant")
+    ],
+    ("regenboog", "zorg@regenboog.demo", AccessLevel.CONTRIBUTE, False),
+    ("regenboog", "zorgleerkracht@regenboog.demo", AccessLevel.VIEW, False),
+    ("amands", "zorg@amands.demo", AccessLevel.CONTRIBUTE, True),
+    ("regenboog", "directeur@leiestreek.demo", AccessLevel.VIEW, False),
+    ("amands", "directeur@leiestreek.demo", AccessLevel.VIEW, False),
+    ("regenboog", "pbd@leie.demo", AccessLevel.VIEW, False),
+    ("amands", "pbd@leie.demo", AccessLevel.VIEW, False),
+    ("regenboog", "anker@lsc.demo", AccessLevel.CONTRIBUTE, False),
+    ("sintjozef", "anker@lsc.demo", AccessLevel.CONTRIBUTE, False),
+]
+
+PLATFORM_ADMIN = ("beheer@platform.demo", "Tom", "Beheerder")
+
+
+def school_year_start(day: datetime.date) -> datetime.date:
+    return datetime.date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+
+
+class Command(BaseCommand):
+    help = "Load the demo region (idempotent) and print the demo logins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
+
+    @transaction.atomic
+    def handle(self, *args, quiet=False, **options):
+        today = timezone.localdate()
+        this_year = school_year_start(today)
+        long_ago = this_year.replace(year=this_year.year - 3)
+        orgs: dict[str, Organisation] = {}
+        for key, kind, name, number, city in PARTNERS:
+            orgs[key] = self._organisation(kind=kind, name=name, number=number, city=city)
+        for key, name, number, street, postcode, city in SCHOOLS:
+            orgs[key] = self._organisation(
+                kind=Kind.SCHOOL,
+                name=name,
+                number=number,
+                city=city,
+                street=street,
+                postcode=postcode,
+            )
+
+        for key, *_rest in SCHOOLS:
+            school = orgs[key]
+            if key == "zuidkant":
+                # Atheneum Zuidkant changed CLB at the start of this school year.
+                self._partnership(
+                    school, orgs["clb_other"], long_ago, this_year - datetime.timedelta(days=1)
+                )
+                self._partnership(school, orgs["clb"], this_year, None)
+            else:
+                self._partnership(school, orgs["clb"], long_ago, None)
+            self._partnership(school, orgs["pbd"], long_ago, None)
+            if key in ("regenboog", "sintjozef", "amands"):
+                self._partnership(
+                    school, orgs["lsc"], this_year.replace(year=this_year.year - 1), None
+                )
+
+        users = {}
+        for email, first, last, org_key, role, _note in PEOPLE:
+            user = self._user(email, first, last)
+            users[email] = user
+            Membership.objects.get_or_create(
+                user=user,
+                organisation=orgs[org_key],
+                role=role,
+                defaults={"start_date": long_ago},
+            )
+        admin = self._user(*PLATFORM_ADMIN)
+        if not admin.is_staff:
+            admin.is_staff = True
+            admin.save(update_fields=["is_staff"])
+
+        # Sara of CLB Scheldeland was given access while her CLB still served Atheneum Zuidkant.
+        zuidkant = Dossier.objects.get(school=orgs["zuidkant"])
+        if not self._has_grant(zuidkant, users["clb@scheldeland.demo"]):
+            access_grant(
+                dossier=zuidkant,
+                granted_by=users["directie@zuidkant.demo"],
+                user=users["clb@scheldeland.demo"],
+                level=AccessLevel.VIEW,
+                day=this_year - datetime.timedelta(days=30),
+            )
+
+        for school_key, email, level, can_manage in GRANTS:
+            dossier = Dossier.objects.get(school=orgs[school_key])
+            directie = (
+                Membership.objects.filter(organisation=orgs[school_key], role=Role.DIRECTIE)
+                .first()
+                .user
+            )
+            if not self._has_grant(dossier, users[email]):
+                access_grant(
+                    dossier=dossier,
+                    granted_by=directie,
+                    user=users[email],
+                    level=level,
+                    can_manage=can_manage,
+                )
+
+        if not quiet:
+            self._print_logins()
+
+    @staticmethod
+    def _has_grant(dossier, user) -> bool:
+        return dossier.dossieruserobjectpermission_set.filter(user=user).exists()
+
+    def _organisation(self, *, kind, name, number, city, street="", postcode=""):
+        existing = Organisation.objects.filter(kind=kind, name=name).first()
+        if existing:
+            return existing
+        return organisation_create(
+            kind=kind,
+            name=name,
+            instellingsnummer=number,
+            city=city,
+            street=street,
+            postcode=postcode,
+        )
+
+    def _partnership(self, school, partner, start, end):
+        if Partnership.objects.filter(school=school, partner=partner, start_date=start).exists():
+            return
+        partnership_create(school=school, partner=partner, start_date=start, end_date=end)
+
+    def _user(self, email, first, last):
+        user = User.objects.filter(email=email).first()
+        if user:
+            return user
+        return User.objects.create_user(
+            email=email, password=DEMO_PASSWORD, first_name=first, last_name=last
+        )
+
+    def _print_logins(self):
+        out = self.stdout
+        out.write("")
+        out.write(
+            self.style.SUCCESS("Demo region loaded. Open http://127.0.0.1:8000 and log in with:")
+        )
+        out.write(f"  password for every demo account: {DEMO_PASSWORD}")
+        width = max(len(p[0]) for p in PEOPLE) + 2
+        for email, _first, _last, _org, _role, note in PEOPLE:
+            out.write(f"  {email.ljust(width)}{note}")
+        out.write(
+            f"  {PLATFORM_ADMIN[0].ljust(width)}platform administrator (/beheer/), no dossier access"
+        )
+        out.write("")

@@ -1,0 +1,20 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from samenwerking.views import health
+
+# The admin login goes through allauth, so it has the same MFA step and rate limits.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = _("Samenwerkingsdossier – platform management")
+admin.site.site_title = _("Samenwerkingsdossier")
+admin.site.index_title = _("Organisations, people and partnerships")
+
+urlpatterns = [
+    path("beheer/", admin.site.urls),
+    path("account/", include("allauth.urls")),
+    path("health/", health, name="health"),
+    path("", include("accounts.urls")),
+    path("", include("dossier.urls")),
+]
