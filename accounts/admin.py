@@ -11,6 +11,7 @@ from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -22,6 +23,7 @@ from accounts.services import membership_end
 from dossier.services import dossier_create
 
 admin.site.unregister(EmailAddress)
+admin.site.unregister(Group)  # roles are memberships, never groups
 admin.site.unregister(Authenticator)
 
 

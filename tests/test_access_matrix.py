@@ -1,0 +1,261 @@
+"""The access matrix: every persona x every URL x method -> the expected status.
+
+The URL list comes from the resolver itself, so a new view that is not in MATRIX (or in the
+admin rule below) fails ``test_every_url_is_in_the_matrix`` by itself.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import PERSONAS, Region
+
+LOGIN = "login"  # a redirect to the login page
+
+
+def readers(ok: int) -> dict[str, object]:
+    """Everyone with effective access to school A's dossier."""
+    return {
+        "directie_a": ok,
+        "zorg_a": ok,
+        "leerkracht_a": 404,
+        "clb_medewerker_a": ok,
+        "clb_medewerker_other": 404,
+        "lsc_anker_a": ok,
+        "pbd_begeleider_a": ok,
+        "platform_admin": 404,
+        "anonymous": LOGIN,
+    }
+
+
+def managers(ok: int) -> dict[str, object]:
+    """Only the people who manage access on school A's dossier (its directie)."""
+    return dict.fromkeys(PERSONAS, 404) | {"directie_a": ok, "anonymous": LOGIN}
+
+
+def everyone(status: int, anonymous: object = None) -> dict[str, object]:
+    return dict.fromkeys(PERSONAS, status) | {"anonymous": anonymous or LOGIN}
+
+
+def public(status: int) -> dict[str, object]:
+    return dict.fromkeys(PERSONAS, status)
+
+
+def logged_in_redirect(anonymous: int) -> dict[str, object]:
+    """Pages for logged-out people (login, reset): logged-in people are sent on."""
+    return dict.fromkeys(PERSONAS, 302) | {"anonymous": anonymous}
+
+
+# Personas who have set up an authenticator app (partner staff and managers must).
+WITH_MFA = {
+    "directie_a",
+    "clb_medewerker_a",
+    "clb_medewerker_other",
+    "lsc_anker_a",
+    "pbd_begeleider_a",
+}
+
+
+def by_mfa(with_mfa: object, without: object) -> dict[str, object]:
+    """allauth's own MFA pages answer by whether the person has an authenticator."""
+    return {name: (with_mfa if name in WITH_MFA else without) for name in PERSONAS} | {
+        "anonymous": LOGIN
+    }
+
+
+@dataclass
+class Case:
+    expect: dict[str, dict[str, object]]
+    kwargs: Callable[[Region], dict] = field(default=lambda region: {})
+    data: Callable[[Region], dict] = field(default=lambda region: {})
+
+
+def dossier_a(region):
+    return {"pk": region.dossier_a.pk}
+
+
+MATRIX: dict[str, Case] = {
+    # --- the dossier ---------------------------------------------------------------------------
+    "dossier:mijn_dossiers": Case({"GET": everyone(200), "POST": everyone(405)}),
+    "dossier:overview": Case({"GET": readers(200), "POST": everyone(405)}, kwargs=dossier_a),
+    # --- access management and audit log -------------------------------------------------------
+    "accounts:toegangsbeheer": Case(
+        # an empty POST is a form error (400) for the directie, a 404 for everyone else
+        {"GET": managers(200), "POST": managers(400)},
+        kwargs=dossier_a,
+    ),
+    "accounts:access_revoke": Case(
+        {"POST": managers(302), "GET": everyone(405)},
+        kwargs=lambda region: {"pk": region.dossier_a.pk, "user_pk": region.pbd_begeleider_a.pk},
+    ),
+    "accounts:auditlog": Case({"GET": managers(200)}, kwargs=dossier_a),
+    "accounts:auditlog_export": Case({"GET": managers(200)}, kwargs=dossier_a),
+    # --- platform ------------------------------------------------------------------------------
+    "health": Case({"GET": public(200) | {"anonymous": 200}}),
+    # --- login and account (allauth) ------------------------------------------------------------
+    "account_login": Case({"GET": logged_in_redirect(200)}),
+    "account_logout": Case({"GET": everyone(200, anonymous=302), "POST": everyone(302, 302)}),
+    "account_inactive": Case({"GET": public(200) | {"anonymous": 200}}),
+    # signing up is closed: accounts are made by platform administrators
+    "account_signup": Case({"GET": logged_in_redirect(200)}),
+    "account_reauthenticate": Case({"GET": everyone(200)}),
+    "account_email": Case({"GET": everyone(200)}),
+    "account_email_verification_sent": Case({"GET": public(200) | {"anonymous": 200}}),
+    "account_change_password": Case({"GET": everyone(200)}),
+    "account_set_password": Case({"GET": everyone(302)}),
+    "account_reset_password": Case({"GET": public(200) | {"anonymous": 200}}),
+    "account_confirm_login_code": Case({"GET": logged_in_redirect(302)}),
+    "account_confirm_email": Case(
+        {"GET": public(200) | {"anonymous": 200}}, kwargs=lambda region: {"key": "onbekend"}
+    ),
+    "account_reset_password_from_key_done": Case({"GET": public(200) | {"anonymous": 200}}),
+    "account_reset_password_from_key": Case(
+        {"GET": public(200) | {"anonymous": 200}},
+        kwargs=lambda region: {"uidb36": "zz", "key": "ongeldig"},
+    ),
+    "account_reset_password_done": Case({"GET": public(200) | {"anonymous": 200}}),
+    "mfa_index": Case({"GET": everyone(200)}),
+    "mfa_authenticate": Case({"GET": logged_in_redirect(302)}),
+    # reauthentication by code only for those with an authenticator; others by password
+    "mfa_reauthenticate": Case({"GET": by_mfa(200, 302)}),
+    # a fresh login is needed before activating (the test client's login is not fresh)
+    "mfa_activate_totp": Case({"GET": everyone(302)}),
+    "mfa_deactivate_totp": Case({"GET": by_mfa(302, 404)}),
+    # nobody has recovery codes yet
+    "mfa_view_recovery_codes": Case({"GET": everyone(404)}),
+    "mfa_generate_recovery_codes": Case({"GET": everyone(302)}),
+    "mfa_download_recovery_codes": Case({"GET": everyone(404)}),
+}
+
+
+def _walk(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace
+            if ns:
+                ns = f"{namespace}:{ns}" if namespace else ns
+            else:
+                ns = namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            name = pattern.name
+            if name and namespace:
+                name = f"{namespace}:{name}"
+            yield name, prefix + str(pattern.pattern)
+
+
+ALL_URLS = list(_walk(get_resolver().url_patterns))
+
+
+def test_every_url_is_in_the_matrix():
+    missing = []
+    for name, route in ALL_URLS:
+        if name is None:
+            # unnamed patterns exist only inside the admin (its redirects and catch-all)
+            assert route.startswith("beheer/"), f"unnamed URL outside the admin: {route}"
+            continue
+        if name.startswith("admin:"):
+            continue  # covered by test_admin_matrix
+        if name not in MATRIX:
+            missing.append(f"{name} ({route})")
+    assert not missing, "URLs without a row in the access matrix: " + ", ".join(missing)
+    stale = set(MATRIX) - {name for name, _ in ALL_URLS}
+    assert not stale, f"matrix rows for URLs that no longer exist: {stale}"
+
+
+def _login(client, region, persona):
+    user = region.persona(persona)
+    if user is not None:
+        client.force_login(user)
+
+
+def _check(response, expected, persona, label):
+    if expected == LOGIN:
+        assert response.status_code == 302, f"{label} as {persona}: {response.status_code}"
+        assert reverse("account_login") in response["Location"], f"{label} as {persona}"
+    else:
+        assert response.status_code == expected, (
+            f"{label} as {persona}: expected {expected}, got {response.status_code}"
+        )
+
+
+MATRIX_ROWS = [
+    (name, method, persona)
+    for name, case in MATRIX.items()
+    for method, expectations in case.expect.items()
+    for persona in PERSONAS
+]
+
+
+@pytest.mark.parametrize(("name", "method", "persona"), MATRIX_ROWS)
+def test_access_matrix(client, region, name, method, persona):
+    case = MATRIX[name]
+    expected = case.expect[method][persona]
+    _login(client, region, persona)
+    url = reverse(name, kwargs=case.kwargs(region))
+    response = client.generic(method, url, data="" if method == "GET" else case.data(region))
+    if method == "POST" and case.data(region):
+        response = client.post(url, case.data(region))
+    _check(response, expected, persona, f"{method} {url}")
+
+
+# --- the admin: every admin URL, for a platform administrator, a dossier user and nobody -------
+
+
+def _admin_kwargs(name, region):
+    """Arguments for an admin URL: an existing object of the model, or the app label."""
+    if name == "admin:auth_user_password_change":  # Django names it so for any user model
+        return {"id": region.zorg_a.pk}
+    for model in admin.site._registry:
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
+        if name.startswith(prefix):
+            if name.endswith(("_change", "_delete", "_history")):
+                return {"object_id": model.objects.order_by("pk").first().pk}
+            return {}
+    if name == "admin:app_list":
+        return {"app_label": "accounts"}
+    if name == "admin:view_on_site":
+        return {"content_type_id": 1, "object_id": 1}
+    return {}
+
+
+ADMIN_NAMES = sorted(name for name, _ in ALL_URLS if name and name.startswith("admin:"))
+# The admin pages a platform administrator gets, when they differ from 200.
+ADMIN_SPECIAL = {
+    "admin:login": 302,  # already logged in: sent to the admin index
+    "admin:logout": 405,  # logging out is a POST
+    "admin:autocomplete": 403,  # needs its query parameters
+    "admin:view_on_site": 404,  # no model here has a public page
+    "admin:mfa_authenticator_add": 403,  # authenticators are set up by their owner only
+}
+
+
+@pytest.mark.parametrize("name", ADMIN_NAMES)
+def test_admin_matrix(client, region, name):
+    url = reverse(name, kwargs=_admin_kwargs(name, region))
+    # nobody logged in: to the login page (allauth's, through secure_admin_login or the admin's)
+    response = client.get(url)
+    if name not in ("admin:jsi18n",):
+        assert response.status_code in (302, 405), f"{url} anonymous: {response.status_code}"
+    # a dossier user who is not a platform administrator gets nothing of the admin
+    client.force_login(region.directie_a)
+    response = client.get(url)
+    assert response.status_code in (302, 403, 405) or name == "admin:jsi18n", (
+        f"{url} as directie: {response.status_code}"
+    )
+    if response.status_code == 302:
+        assert "/beheer/" in response["Location"] or "/account/" in response["Location"]
+    # the platform administrator manages the platform
+    client.force_login(region.platform_admin)
+    response = client.get(url)
+    assert response.status_code == ADMIN_SPECIAL.get(name, 200), f"{url}: {response.status_code}"
+
+
+def test_admin_shows_no_dossier_content():
+    from dossier.models import AuditEvent, Dossier, DossierUserObjectPermission
+
+    for model in (Dossier, AuditEvent, DossierUserObjectPermission):
+        assert model not in admin.site._registry
