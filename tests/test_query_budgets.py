@@ -1,0 +1,134 @@
+"""Query budgets: list pages and partials cost the same number of queries at any size.
+
+Each page is requested as a non-superuser (a CLB medewerker or the directie) at two sizes; the
+count is asserted exactly, with the queries named, so an N+1 shows up as a failure.
+"""
+
+import pytest
+from django.urls import reverse
+
+from accounts.roles import Role
+from accounts.services import AccessLevel, access_grant
+from accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from dossier.tests.factories import PartnershipFactory
+
+# Every authenticated request costs these before the view runs:
+#   1. the session, 2. the user, 3. the MFA status (one query with EXISTS subqueries),
+# and, because sessions end after inactivity, the session is saved after the view:
+#   4. a savepoint, 5. the session update, 6. the savepoint's release.
+REQUEST_OVERHEAD = 6
+
+
+def clb_with_schools(count: int):
+    """A CLB medewerker with contribute access to ``count`` schools (and the CLB, LSC, PBD)."""
+    clb = OrganisationFactory(clb=True)
+    pbd = OrganisationFactory(pbd=True)
+    lsc = OrganisationFactory(lsc=True)
+    medewerker = UserFactory(with_mfa=True)
+    MembershipFactory(user=medewerker, organisation=clb, role=Role.CLB_MEDEWERKER)
+    dossiers = []
+    for _ in range(count):
+        school = OrganisationFactory()
+        for partner in (clb, pbd, lsc):
+            PartnershipFactory(school=school, partner=partner)
+        directie = UserFactory(with_mfa=True)
+        MembershipFactory(user=directie, organisation=school, role=Role.DIRECTIE)
+        access_grant(
+            dossier=school.dossier,
+            granted_by=directie,
+            user=medewerker,
+            level=AccessLevel.CONTRIBUTE,
+        )
+        dossiers.append(school.dossier)
+    return medewerker, dossiers
+
+
+def school_with_people(count: int):
+    """The directie of a school whose dossier has ``count`` zorgteam members with access."""
+    school = OrganisationFactory()
+    clb = OrganisationFactory(clb=True)
+    PartnershipFactory(school=school, partner=clb)
+    directie = UserFactory(with_mfa=True)
+    MembershipFactory(user=directie, organisation=school, role=Role.DIRECTIE)
+    for index in range(count):
+        person = UserFactory()
+        role = Role.ZORGCOORDINATOR if index % 2 else Role.LEERLINGENBEGELEIDER
+        MembershipFactory(user=person, organisation=school, role=role)
+        access_grant(
+            dossier=school.dossier, granted_by=directie, user=person, level=AccessLevel.VIEW
+        )
+        colleague = UserFactory(with_mfa=True)
+        MembershipFactory(user=colleague, organisation=clb, role=Role.CLB_MEDEWERKER)
+        access_grant(
+            dossier=school.dossier, granted_by=directie, user=colleague, level=AccessLevel.VIEW
+        )
+    return directie, school.dossier
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 60])
+def test_mijn_dossiers_costs_the_same_at_2_and_60_dossiers(
+    client, django_assert_num_queries, count
+):
+    medewerker, _dossiers = clb_with_schools(count)
+    client.force_login(medewerker)
+    # 1. the count for the paginator, 2. the dossiers with their access flags, 3. their partners
+    with django_assert_num_queries(REQUEST_OVERHEAD + 3):
+        response = client.get(reverse("dossier:mijn_dossiers"))
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == min(count, 25)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 60])
+def test_dossier_search_partial_costs_the_same_at_2_and_60_dossiers(
+    client, django_assert_num_queries, count
+):
+    medewerker, dossiers = clb_with_schools(count)
+    client.force_login(medewerker)
+    number = dossiers[-1].school.instellingsnummer
+    with django_assert_num_queries(REQUEST_OVERHEAD + 3):
+        response = client.get(
+            reverse("dossier:mijn_dossiers"),
+            {"q": number},
+            headers={"HX-Request": "true", "HX-Target": "dossier-results"},
+        )
+    assert response.status_code == 200
+    assert [d.pk for d in response.context["page"].object_list] == [dossiers[-1].pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 60])
+def test_dossier_overview_costs_the_same_at_2_and_60_dossiers(
+    client, django_assert_num_queries, count
+):
+    medewerker, dossiers = clb_with_schools(count)
+    client.force_login(medewerker)
+    # 1. the dossier with the access flags, 2. all partnerships, 3. which are active,
+    # 4. the people with access, 5. their roles at the school and its partners,
+    # 6. recent activity
+    with django_assert_num_queries(REQUEST_OVERHEAD + 6):
+        response = client.get(reverse("dossier:overview", kwargs={"pk": dossiers[0].pk}))
+    assert response.status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 40])
+def test_overview_and_access_pages_cost_the_same_with_2_and_40_people(
+    client, django_assert_num_queries, count
+):
+    directie, dossier = school_with_people(count)
+    client.force_login(directie)
+    with django_assert_num_queries(REQUEST_OVERHEAD + 6):
+        response = client.get(reverse("dossier:overview", kwargs={"pk": dossier.pk}))
+    assert len(response.context["people"]) == 2 * count + 1
+    # 1. the dossier with access flags, 2. the grants, 3. the directie, 4. who is effective,
+    # 5. their memberships, 6. the candidates for the grant form
+    with django_assert_num_queries(REQUEST_OVERHEAD + 6):
+        response = client.get(reverse("accounts:toegangsbeheer", kwargs={"pk": dossier.pk}))
+    assert len(response.context["rows"]) == 2 * count + 1
+    # 1. the dossier with access flags, 2. the people in the person filter, 3. the count,
+    # 4. the page of events
+    with django_assert_num_queries(REQUEST_OVERHEAD + 4):
+        response = client.get(reverse("accounts:auditlog", kwargs={"pk": dossier.pk}))
+    assert response.context["page"].paginator.count == 2 * count
