@@ -1,0 +1,27 @@
+# The two commands of the README: `make demo` and `make test`.
+export UV_PYTHON_DOWNLOADS := never
+PYTHON ?= python3
+UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+PY := .venv/bin/python
+
+.PHONY: setup demo test system-deps lint
+
+setup: ## Install the locked Python dependencies into .venv
+	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen
+
+demo: setup ## Embedded database, demo region, app on http://127.0.0.1:8000
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+system-deps: ## Chromium (browser tests), poppler (PDFs), HarfBuzz subsetting, gettext
+	@scripts/system-deps.sh
+
+test: setup system-deps ## The whole test suite, on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)
+	$(PY) -m pytest
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
