@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from accounts.imports import ImportFailed, schools_import_csv
 from accounts.models import Membership, Organisation, User, Vestiging
@@ -156,8 +157,8 @@ class OrganisationAdmin(PlatformAdminMixin, admin.ModelAdmin):
                 messages.success(
                     request,
                     _(
-                        "Import done: %(created)d schools added, %(updated)d updated, "
-                        "%(partnerships)d partnerships added."
+                        "Import done. Schools added: %(created)d; schools updated: %(updated)d; "
+                        "partnerships added: %(partnerships)d."
                     )
                     % {
                         "created": result.created,
@@ -201,11 +202,19 @@ class MembershipAdmin(PlatformAdminMixin, admin.ModelAdmin):
                 continue
             membership_end(membership=membership, end_date=yesterday)
             ended += 1
-        messages.success(request, _("%(count)d memberships ended.") % {"count": ended})
+        messages.success(
+            request,
+            ngettext("%(count)d membership ended.", "%(count)d memberships ended.", ended)
+            % {"count": ended},
+        )
         if skipped:
             messages.warning(
                 request,
-                _("%(count)d memberships start today or later; change their dates instead.")
+                ngettext(
+                    "%(count)d membership starts today or later; change its dates instead.",
+                    "%(count)d memberships start today or later; change their dates instead.",
+                    skipped,
+                )
                 % {"count": skipped},
             )
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from dossier.models import AuditEvent
+from samenwerking.widgets import DateInput
 
 
 def _brussels_midnight(day: datetime.date) -> datetime.datetime:
@@ -26,13 +27,11 @@ class AuditFilterForm(forms.Form):
 class AuditEventFilter(django_filters.FilterSet):
     """The audit log filters: a period in Brussels days, and a person (who acted or was acted on)."""
 
-    start = django_filters.DateFilter(
-        label=_("From"), method="filter_start", widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = django_filters.DateFilter(label=_("From"), method="filter_start", widget=DateInput())
     end = django_filters.DateFilter(
         label=_("Up to and including"),
         method="filter_end",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput(),
     )
     person = django_filters.ModelChoiceFilter(
         label=_("Person"),

@@ -93,7 +93,9 @@ def schools_import_csv(*, text: str, start_date: datetime.date) -> ImportResult:
             number = row.get("instellingsnummer", "")
             if number in seen:
                 errors.append(
-                    _("Line %(line)d: instellingsnummer %(number)s appears twice in the file.")
+                    _(
+                        "Line %(line)d: instellingsnummer %(number)s appears more than once in the file."
+                    )
                     % {"line": line, "number": number}
                 )
                 continue
@@ -148,7 +150,9 @@ def _import_row(row: dict[str, str], *, start_date: datetime.date, result: Impor
             partner = _find_partner(reference, kind)
             if partner is None:
                 raise ValidationError(
-                    _("No %(kind)s named %(reference)s is known on the platform.")
+                    _(
+                        "No %(kind)s with the name or instellingsnummer %(reference)s is known on the platform."
+                    )
                     % {"kind": OrganisationKind(kind).label, "reference": reference}
                 )
             if school.partnerships.active_on(start_date).filter(partner=partner).exists():

@@ -210,7 +210,9 @@ class Membership(models.Model):
         ):
             raise ValidationError(
                 {
-                    "role": _("The role %(role)s does not exist at a %(kind)s.")
+                    "role": _(
+                        "The role %(role)s does not belong to an organisation of the kind %(kind)s."
+                    )
                     % {
                         "role": self.get_role_display(),
                         "kind": self.organisation.get_kind_display(),

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.filters import AuditEventFilter
@@ -118,7 +119,7 @@ def auditlog_export(request, pk):
         actor=request.user,
         action=AuditEvent.Action.AUDIT_EXPORTED,
         section=Section.TOEGANG,
-        detail=_("%(count)d rows") % {"count": len(events)},
+        detail=ngettext("%(count)d row", "%(count)d rows", len(events)) % {"count": len(events)},
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(content_type="text/csv; charset=utf-8")

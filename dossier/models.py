@@ -100,7 +100,9 @@ class Partnership(models.Model):
         if not (self.school_id and self.partner_id and self.start_date):
             return
         if self.school.kind != OrganisationKind.SCHOOL:
-            raise ValidationError({"school": _("A partnership starts from a school.")})
+            raise ValidationError(
+                {"school": _("Choose a school here: a partnership always starts from a school.")}
+            )
         if self.partner.kind not in PARTNER_KINDS:
             raise ValidationError({"partner": _("The partner must be a CLB, a PBD or an LSC.")})
         if self.end_date and self.end_date < self.start_date:

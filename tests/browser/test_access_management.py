@@ -168,3 +168,31 @@ def test_keyboard_only_skip_link_and_search_by_instellingsnummer(
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{live_server.url}/dossiers/{school_c.dossier.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(school_c.name)
+
+
+def test_revoking_asks_for_confirmation_first(page: Page, live_server, login, region):
+    dossier = region.dossier_a
+    login(region.directie_a)
+    open_toegangsbeheer(page, live_server, region)
+    row = access_table(page).locator("tr", has_text=region.pbd_begeleider_a.email)
+    dialogs = []
+
+    # First the directie changes her mind: nothing is revoked.
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    row.locator("button[type=submit]").click()
+    expect(row).to_be_visible()
+    assert granted_codenames(dossier, region.pbd_begeleider_a) == {PERM_VIEW}
+
+    # Then she confirms: the access is gone, on the page and in the database.
+    page.once("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    row.locator("button[type=submit]").click()
+    expect(access_table(page).locator("tr", has_text=region.pbd_begeleider_a.email)).to_have_count(
+        0
+    )
+    assert len(dialogs) == 2 and region.pbd_begeleider_a.get_full_name() in dialogs[0]
+    assert granted_codenames(dossier, region.pbd_begeleider_a) == set()
+    assert AuditEvent.objects.filter(
+        dossier=dossier,
+        action=AuditEvent.Action.ACCESS_REVOKED,
+        subject_user=region.pbd_begeleider_a,
+    ).exists()
