@@ -46,3 +46,10 @@ class GrantAccessForm(forms.Form):
             (org, [(user.pk, user.choice_label) for user in people])
             for org, people in groups.items()
         ]
+
+
+class NotificationForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["notification_frequency"]
+        widgets = {"notification_frequency": forms.RadioSelect}

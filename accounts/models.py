@@ -44,6 +44,18 @@ class User(AbstractUser):
     username = None
     email = models.EmailField(_("email address"), unique=True)
 
+    class NotificationFrequency(models.TextChoices):
+        IMMEDIATE = "immediate", _("At once, one email per event")
+        DAILY = "daily", _("A daily digest")
+        NONE = "none", _("No emails")
+
+    notification_frequency = models.CharField(
+        _("email about new signals and supplements"),
+        max_length=10,
+        choices=NotificationFrequency.choices,
+        default=NotificationFrequency.IMMEDIATE,
+    )
+
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
 

@@ -5,6 +5,7 @@ from accounts import views
 app_name = "accounts"
 
 urlpatterns = [
+    path("meldingen/", views.notifications, name="notifications"),
     path("dossiers/<int:pk>/toegang/", views.toegangsbeheer, name="toegangsbeheer"),
     path(
         "dossiers/<int:pk>/toegang/<int:user_pk>/intrekken/",

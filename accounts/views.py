@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.filters import AuditEventFilter
-from accounts.forms import GrantAccessForm
+from accounts.forms import GrantAccessForm, NotificationForm
 from accounts.models import User
 from accounts.services import access_grant, access_revoke
 from dossier.models import AuditEvent
@@ -150,3 +150,17 @@ def _csv_safe(value: str) -> str:
     if value and value[0] in "=+-@\t\r":
         return "'" + value
     return value
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    """Each person chooses how they hear about new signals and supplements."""
+    form = NotificationForm(request.POST or None, instance=request.user)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Your choice has been saved."))
+            return redirect("accounts:notifications")
+        return render(request, "accounts/notifications.html", {"form": form}, status=400)
+    return render(request, "accounts/notifications.html", {"form": form})

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 
-from django.db import transaction
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from accounts.models import Organisation
-from dossier.models import AuditEvent, Dossier, Partnership
+from accounts.models import Organisation, User
+from dossier.models import AuditEvent, Dossier, Notification, Partnership, Report
 from samenwerking.access import Section
 
 
@@ -60,3 +66,159 @@ def audit_record(
         subject_user=subject_user,
         detail=detail[:300],
     )
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+QUEUE_UNAVAILABLE = "queue_unavailable"
+# A report still "running" after this long lost its worker (the task's hard limit is lower).
+STALE_AFTER = datetime.timedelta(minutes=15)
+MAX_ATTEMPTS = 3
+
+
+def report_request(*, dossier: Dossier, kind: str, school_year: str, requested_by) -> Report:
+    """Ask for a report. A second request while the first is pending returns the first."""
+    from samenwerking.schoolyear import validate_school_year
+
+    if kind not in Report.Kind.values:
+        raise ValidationError(_("This kind of report does not exist."))
+    validate_school_year(school_year)
+    pending = Report.objects.filter(
+        dossier=dossier,
+        kind=kind,
+        school_year=school_year,
+        requested_by=requested_by,
+        status__in=[Report.Status.QUEUED, Report.Status.RUNNING],
+    )
+    with transaction.atomic():
+        existing = pending.first()
+        if existing:
+            return existing
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    dossier=dossier, kind=kind, school_year=school_year, requested_by=requested_by
+                )
+        except IntegrityError:
+            return pending.get()
+        transaction.on_commit(lambda: _enqueue_report(report.pk))
+    return report
+
+
+def report_retry(*, report: Report) -> Report:
+    """Queue a failed report again (the retry button)."""
+    with transaction.atomic():
+        updated = Report.objects.filter(pk=report.pk, status=Report.Status.FAILED).update(
+            status=Report.Status.QUEUED, error="", started_at=None, finished_at=None, attempts=0
+        )
+        if updated:
+            transaction.on_commit(lambda: _enqueue_report(report.pk))
+    report.refresh_from_db()
+    return report
+
+
+def _enqueue_report(report_id: int) -> None:
+    from dossier.tasks import generate_report
+    from samenwerking.queue import enqueue
+
+    if not enqueue(generate_report, report_id):
+        # The request is kept: it shows as failed with a retry button, nothing is lost.
+        Report.objects.filter(pk=report_id, status=Report.Status.QUEUED).update(
+            status=Report.Status.FAILED, error=QUEUE_UNAVAILABLE, finished_at=timezone.now()
+        )
+
+
+@translation.override(settings.LANGUAGE_CODE)
+def report_generate(*, report_id: int) -> bool:
+    """Render a queued report. Returns False when another run already claimed it.
+
+    The claim is a conditional update, so a task delivered twice renders once.
+    """
+    from django.core.files.base import ContentFile
+
+    from dossier.pdf import render_pdf
+    from dossier.report_kinds import REPORT_KINDS
+
+    claimed = Report.objects.filter(pk=report_id, status=Report.Status.QUEUED).update(
+        status=Report.Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return False
+    report = Report.objects.select_related("dossier__school").get(pk=report_id)
+    try:
+        template_name, context = REPORT_KINDS[report.kind].build(report)
+        pdf = render_pdf(template_name, context)
+    except Exception as exc:
+        Report.objects.filter(pk=report_id).update(
+            status=Report.Status.FAILED,
+            error=str(exc)[:300] or exc.__class__.__name__,
+            finished_at=timezone.now(),
+        )
+        raise
+    report.file.save(f"{secrets.token_urlsafe(24)}.pdf", ContentFile(pdf), save=False)
+    Report.objects.filter(pk=report_id).update(
+        status=Report.Status.DONE, file=report.file.name, size=len(pdf), finished_at=timezone.now()
+    )
+    return True
+
+
+def reports_requeue_stale(*, now: datetime.datetime | None = None) -> int:
+    """Give reports whose worker died a new run, or mark them failed after a few attempts."""
+    now = now or timezone.now()
+    stale = Report.objects.filter(status=Report.Status.RUNNING, started_at__lt=now - STALE_AFTER)
+    Report.objects.filter(pk__in=stale.filter(attempts__gte=MAX_ATTEMPTS).values("pk")).update(
+        status=Report.Status.FAILED, error="worker_lost", finished_at=now
+    )
+    requeued = list(stale.values_list("pk", flat=True))
+    Report.objects.filter(pk__in=requeued, status=Report.Status.RUNNING).update(
+        status=Report.Status.QUEUED
+    )
+    for report_id in requeued:
+        _enqueue_report(report_id)
+    return len(requeued)
+
+
+def report_downloaded(*, report: Report, user) -> None:
+    from dossier.report_kinds import REPORT_KINDS
+
+    audit_record(
+        dossier=report.dossier,
+        actor=user,
+        action=AuditEvent.Action.REPORT_DOWNLOADED,
+        section=REPORT_KINDS[report.kind].section,
+        detail=f"{report.get_kind_display()} {report.school_year}",
+    )
+
+
+# --- notifications ---------------------------------------------------------------------------
+
+
+def notifications_create(*, dossier: Dossier, actor, section: Section, subject: str, url: str):
+    """Tell the people with access on the other side(s) of ``section`` about a new entry.
+
+    Written in the same transaction as the entry, so nothing is lost when the queue is down;
+    immediate ones are sent by a task after commit, a periodic task catches any left behind.
+    """
+    from samenwerking.access import SECTION_RULES, DossierAccess, people_with_access, user_flags
+
+    actor_sides = user_flags(actor, dossier).write_sides
+    readers = SECTION_RULES[section].reads
+    rows = []
+    for person in people_with_access(dossier).exclude(pk=actor.pk):
+        if person.notification_frequency == User.NotificationFrequency.NONE:
+            continue
+        sides = DossierAccess.from_flags(person).read_sides & readers
+        if sides and not sides & actor_sides:
+            rows.append(Notification(user=person, dossier=dossier, subject=subject[:200], url=url))
+    created = Notification.objects.bulk_create(rows)
+    ids = [n.pk for n in created]
+    if ids:
+        transaction.on_commit(lambda: _enqueue_notifications(ids))
+    return created
+
+
+def _enqueue_notifications(ids: list[int]) -> None:
+    from dossier.tasks import send_notifications
+    from samenwerking.queue import enqueue
+
+    enqueue(send_notifications, ids)

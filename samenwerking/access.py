@@ -204,6 +204,11 @@ class DossierAccess:
     def readable_sections(self) -> list[Section]:
         return [section for section in Section if self.can_read(section)]
 
+    @property
+    def readable_section_names(self) -> set[str]:
+        """For templates: ``{% if "signalen" in access.readable_section_names %}``."""
+        return {str(section) for section in self.readable_sections()}
+
 
 NO_ACCESS = DossierAccess(frozenset(), frozenset(), False)
 

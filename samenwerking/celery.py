@@ -17,4 +17,19 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
+    # A report whose worker died gets a new run (or fails after a few attempts).
+    "rapporten-herstarten": {
+        "task": "dossier.tasks.requeue_stale_reports",
+        "schedule": crontab(minute="*/5"),
+    },
+    # Notifications the queue missed (it was down, say) still go out.
+    "late-meldingen": {
+        "task": "dossier.tasks.send_late_notifications",
+        "schedule": crontab(minute="*/5"),
+    },
+    # The daily digest, at the end of the school day.
+    "dagelijkse-samenvatting": {
+        "task": "dossier.tasks.send_daily_digests",
+        "schedule": crontab(hour=17, minute=0),
+    },
 }

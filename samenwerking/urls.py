@@ -17,4 +17,5 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("", include("accounts.urls")),
     path("", include("dossier.urls")),
+    path("", include("signalen.urls")),
 ]

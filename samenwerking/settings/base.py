@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "csp",
     "accounts",
     "dossier",
+    "signalen",
 ]
 
 MIDDLEWARE = [
@@ -185,6 +186,8 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Samenwerkingsdossier <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The address people use to reach the app, for links in emails.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 # Celery: Redis as broker; eager only on the embedded demo.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -196,7 +199,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 600
 CELERY_TASK_SOFT_TIME_LIMIT = 540
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 
 # Security headers that hold everywhere; production tightens cookies and HSTS.

@@ -5,9 +5,11 @@ Idempotent: running it again changes nothing that is already there.
 
 import datetime
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.test.utils import override_settings
+from django.utils import timezone, translation
 
 from accounts.models import Membership, Organisation, User
 from accounts.roles import OrganisationKind as Kind
@@ -204,6 +206,57 @@ GRANTS = [
 
 PLATFORM_ADMIN = ("beheer@platform.demo", "Tom", "Beheerder")
 
+# (school, title, text, theme, source, [(who, kind, text)])
+DEMO_SIGNALS = [
+    (
+        "regenboog",
+        "Opvallend veel meldingen van pesten in het vijfde leerjaar",
+        "Sinds de herfstvakantie meldden zes ouders bij ons dat hun kind gepest wordt, vooral "
+        "op de speelplaats en in de chatgroep van de klas.",
+        "Pesten",
+        "Meldingen van ouders",
+        [
+            (
+                "school",
+                "duiding",
+                "De klas is dit jaar samengevoegd uit twee kleinere groepen; "
+                "de leerkrachten zien vooral uitsluiting tijdens de middagpauze.",
+            ),
+            (
+                "clb",
+                "advies",
+                "Werk klasgericht met een no-blame-aanpak en spreek "
+                "speelplaatsafspraken af met de kinderen zelf.",
+            ),
+        ],
+    ),
+    (
+        "regenboog",
+        "Meer leerlingen krijgen een aangepaste leerlijn in het zesde leerjaar",
+        "Dit jaar krijgen opvallend veel leerlingen in het zesde een aangepaste leerlijn met "
+        "het oog op 1B, terwijl daar in het vijfde geen signalen over waren.",
+        "Aangepaste leerlijnen en verslagen",
+        "Eigen data van het CLB",
+        [],
+    ),
+    (
+        "amands",
+        "Stijging van het aantal leerlingen dat buiten gezet wordt",
+        "In de LARS-registratie zien we een duidelijke stijging van het aantal leerlingen dat "
+        "uit de les gezet wordt, vooral in de tweede graad.",
+        "Tucht en leerlingen die buiten gezet worden",
+        "LARS-registratie",
+        [
+            (
+                "clb",
+                "advies",
+                "Bekijk samen met het zorgteam wat er voorafgaat aan het buiten "
+                "zetten, en spreek een vast opvangmoment af.",
+            )
+        ],
+    ),
+]
+
 
 def school_year_start(day: datetime.date) -> datetime.date:
     return datetime.date(day.year if day.month >= 9 else day.year - 1, 9, 1)
@@ -215,8 +268,18 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--quiet", action="store_true", help="Do not print the logins.")
 
-    @transaction.atomic
     def handle(self, *args, quiet=False, **options):
+        # Demo data is written in the platform's language, and its notifications stay quiet.
+        with (
+            translation.override(settings.LANGUAGE_CODE),
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        ):
+            self._load()
+        if not quiet:
+            self._print_logins()
+
+    @transaction.atomic
+    def _load(self):
         today = timezone.localdate()
         this_year = school_year_start(today)
         long_ago = this_year.replace(year=this_year.year - 3)
@@ -291,8 +354,39 @@ class Command(BaseCommand):
                     can_manage=can_manage,
                 )
 
-        if not quiet:
-            self._print_logins()
+        self._signals(orgs, users)
+
+    def _signals(self, orgs, users):
+        """A few signals with their story, so the signal pages have something to show."""
+        from dossier.models import Thema
+        from signalen.models import Bron, Signaal
+        from signalen.services import aanvulling_add, signaal_create
+        from signalen.workflow import Kind
+
+        clb = users["clb@leiestreek.demo"]
+        zorg = users["zorg@regenboog.demo"]
+        thema = {t.name: t for t in Thema.objects.all()}
+        bron = {b.name: b for b in Bron.objects.all()}
+        for school_key, title, text, theme, source, story in DEMO_SIGNALS:
+            dossier = Dossier.objects.get(school=orgs[school_key])
+            if Signaal.objects.filter(dossier=dossier, title=title).exists():
+                continue
+            author = clb if school_key != "amands" else users["clb@leiestreek.demo"]
+            signaal = signaal_create(
+                dossier=dossier,
+                author=author,
+                title=title,
+                text=text,
+                thema=thema[theme],
+                bron=bron[source],
+            )
+            for who, kind, body in story:
+                aanvulling_add(
+                    signaal=signaal,
+                    author=clb if who == "clb" else zorg,
+                    kind=Kind(kind),
+                    text=body,
+                )
 
     @staticmethod
     def _has_grant(dossier, user) -> bool:

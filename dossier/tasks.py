@@ -1,0 +1,36 @@
+"""Background work for dossiers. Tasks take ids and call a service; nothing else lives here."""
+
+from celery import shared_task
+
+from dossier import notifications, services
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    time_limit=300,
+    soft_time_limit=240,
+)
+def generate_report(report_id: int) -> bool:
+    """Render one report. A redelivered message finds it claimed and does nothing."""
+    return services.report_generate(report_id=report_id)
+
+
+@shared_task
+def requeue_stale_reports() -> int:
+    return services.reports_requeue_stale()
+
+
+@shared_task(acks_late=True)
+def send_notifications(ids: list[int]) -> int:
+    return notifications.notifications_send(ids=ids)
+
+
+@shared_task
+def send_late_notifications() -> int:
+    return notifications.notifications_send_late()
+
+
+@shared_task
+def send_daily_digests() -> int:
+    return notifications.digests_send()

@@ -1,0 +1,95 @@
+"""Reads for signals, through the access module."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from samenwerking.access import DossierAccess, Section, dossiers_for_user, require_section
+from signalen.models import Aanvulling, AanvullingVersie, Gebeurtenis, Signaal
+from signalen.workflow import OPEN_STATUSES, QUESTION, Kind
+
+
+def _with_list_data(signalen: QuerySet[Signaal]) -> QuerySet[Signaal]:
+    return signalen.select_related(
+        "thema", "bron", "author_organisation", "dossier__school"
+    ).annotate(aanvulling_count=Count("aanvullingen"))
+
+
+def signalen_for_dossier(dossier) -> QuerySet[Signaal]:
+    return _with_list_data(Signaal.objects.filter(dossier=dossier))
+
+
+def signalen_for_user(user) -> QuerySet[Signaal]:
+    """Signals of every dossier in which ``user`` may read signals (one query, any size)."""
+    readable = dossiers_for_user(user, section=Section.SIGNALEN).values("pk")
+    return _with_list_data(Signaal.objects.filter(dossier__in=readable))
+
+
+def signaal_get_for_user(user, *, pk, signaal_pk, write: bool = False):
+    """(dossier, access, signal) or 404 when the signal is not in a dossier the user may read."""
+    dossier, access = require_section(user, pk, Section.SIGNALEN, write=write)
+    signaal = (
+        Signaal.objects.select_related("thema", "bron", "author", "author_organisation")
+        .filter(dossier=dossier, pk=signaal_pk)
+        .first()
+    )
+    if signaal is None:
+        raise Http404
+    signaal.dossier = dossier
+    return dossier, access, signaal
+
+
+@dataclass
+class Entry:
+    """One moment on a signal's timeline: a supplement or an event."""
+
+    at: object
+    aanvulling: Aanvulling | None = None
+    gebeurtenis: Gebeurtenis | None = None
+
+
+@dataclass
+class Story:
+    entries: list[Entry]
+    # the latest supplement for each of the four questions, or None when still open
+    answers: list[tuple[str, object, Aanvulling | None]]
+    overdue: bool
+
+    @property
+    def open_questions(self):
+        return [question for _kind, question, latest in self.answers if latest is None]
+
+
+def signaal_story(signaal: Signaal) -> Story:
+    """The signal's timeline in time order, and the four questions at a glance: 2 queries."""
+    aanvullingen = list(
+        signaal.aanvullingen.select_related("author", "author_organisation").prefetch_related(
+            Prefetch("versies", queryset=AanvullingVersie.objects.order_by("written_at"))
+        )
+    )
+    gebeurtenissen = list(signaal.gebeurtenissen.select_related("actor"))
+    entries = [Entry(at=a.created_at, aanvulling=a) for a in aanvullingen]
+    entries += [Entry(at=g.created_at, gebeurtenis=g) for g in gebeurtenissen]
+    entries.sort(key=lambda entry: (entry.at, 0 if entry.gebeurtenis else 1))
+    latest: dict[str, Aanvulling] = {}
+    for aanvulling in aanvullingen:
+        latest[aanvulling.kind] = aanvulling
+    answers = [(kind, QUESTION[kind], latest.get(kind)) for kind in Kind if kind in QUESTION]
+    overdue = bool(
+        signaal.follow_up_date
+        and signaal.status in OPEN_STATUSES
+        and signaal.follow_up_date < timezone.localdate()
+    )
+    return Story(entries=entries, answers=answers, overdue=overdue)
+
+
+def school_years_in(signalen: QuerySet[Signaal]) -> list[str]:
+    return list(signalen.order_by("-school_year").values_list("school_year", flat=True).distinct())
+
+
+def can_write_signals(access: DossierAccess) -> bool:
+    return access.can_write(Section.SIGNALEN)

@@ -1,0 +1,262 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dossier.forms import ReportRequestForm
+from samenwerking.access import Section, dossiers_for_user, require_section
+from signalen.filters import MySchoolsSignaalFilter, SignaalFilter
+from signalen.forms import AanvullingForm, CorrectionForm, SignaalForm, StatusForm
+from signalen.models import Aanvulling
+from signalen.selectors import (
+    school_years_in,
+    signaal_get_for_user,
+    signaal_story,
+    signalen_for_dossier,
+    signalen_for_user,
+)
+from signalen.services import (
+    aanvulling_add,
+    aanvulling_correct,
+    signaal_change_status,
+    signaal_create,
+    signaal_update,
+)
+
+PAGE_SIZE = 20
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _querystring(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+@require_GET
+def signaal_list(request, pk):
+    dossier, access = require_section(request.user, pk, Section.SIGNALEN)
+    signalen = signalen_for_dossier(dossier)
+    filterset = SignaalFilter(request.GET or None, queryset=signalen)
+    valid = not filterset.is_bound or filterset.is_valid()
+    page = _page(request, filterset.qs if valid else signalen.none())
+    context = {
+        "dossier": dossier,
+        "access": access,
+        "filter": filterset,
+        "page": page,
+        "querystring": _querystring(request),
+        "report_form": ReportRequestForm(
+            initial_kind="signalenoverzicht", years=school_years_in(signalen)
+        ),
+        "can_write": access.can_write(Section.SIGNALEN),
+    }
+    template = (
+        "signalen/_signaal_results.html"
+        if request.htmx and request.htmx.target == "signal-results"
+        else "signalen/signaal_list.html"
+    )
+    return render(request, template, context, status=200 if valid else 400)
+
+
+@login_required
+@require_GET
+def my_schools(request):
+    signalen = signalen_for_user(request.user)
+    dossiers = dossiers_for_user(request.user, section=Section.SIGNALEN).select_related("school")
+    filterset = MySchoolsSignaalFilter(request.GET or None, queryset=signalen, dossiers=dossiers)
+    valid = not filterset.is_bound or filterset.is_valid()
+    page = _page(request, filterset.qs if valid else signalen.none())
+    context = {
+        "filter": filterset,
+        "page": page,
+        "querystring": _querystring(request),
+        "across": True,
+    }
+    template = (
+        "signalen/_signaal_results.html"
+        if request.htmx and request.htmx.target == "signal-results"
+        else "signalen/my_schools.html"
+    )
+    return render(request, template, context, status=200 if valid else 400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def signaal_create_view(request, pk):
+    dossier, access = require_section(request.user, pk, Section.SIGNALEN, write=True)
+    form = SignaalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signaal = signaal_create(dossier=dossier, author=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The signal has been logged."))
+            return redirect("signalen:detail", pk=dossier.pk, signaal_pk=signaal.pk)
+    return render(
+        request,
+        "signalen/signaal_form.html",
+        {"dossier": dossier, "access": access, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_GET
+def signaal_detail(request, pk, signaal_pk):
+    dossier, access, signaal = signaal_get_for_user(request.user, pk=pk, signaal_pk=signaal_pk)
+    return _render_detail(request, dossier, access, signaal)
+
+
+def _render_detail(
+    request, dossier, access, signaal, *, aanvulling_form=None, status_form=None, status=200
+):
+    can_write = access.can_write(Section.SIGNALEN)
+    return render(
+        request,
+        "signalen/signaal_detail.html",
+        {
+            "dossier": dossier,
+            "access": access,
+            "signaal": signaal,
+            "story": signaal_story(signaal),
+            "can_write": can_write,
+            "aanvulling_form": aanvulling_form or AanvullingForm(),
+            "status_form": status_form or StatusForm(current=signaal.status),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def signaal_edit(request, pk, signaal_pk):
+    dossier, access, signaal = signaal_get_for_user(
+        request.user, pk=pk, signaal_pk=signaal_pk, write=True
+    )
+    initial = {
+        "title": signaal.title,
+        "text": signaal.text,
+        "thema": signaal.thema_id,
+        "bron": signaal.bron_id,
+        "school_year": signaal.school_year,
+        "follow_up_date": signaal.follow_up_date,
+    }
+    form = SignaalForm(request.POST or None, initial=initial, current_year=signaal.school_year)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signaal_update(signaal=signaal, editor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The signal has been corrected."))
+            return redirect("signalen:detail", pk=dossier.pk, signaal_pk=signaal.pk)
+    return render(
+        request,
+        "signalen/signaal_form.html",
+        {"dossier": dossier, "access": access, "form": form, "signaal": signaal},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def aanvulling_add_view(request, pk, signaal_pk):
+    dossier, access, signaal = signaal_get_for_user(
+        request.user, pk=pk, signaal_pk=signaal_pk, write=True
+    )
+    form = AanvullingForm(request.POST)
+    if form.is_valid():
+        try:
+            aanvulling = aanvulling_add(signaal=signaal, author=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Your %(kind)s has been added.")
+                % {"kind": aanvulling.get_kind_display().lower()},
+            )
+            url = f"{signaal_url(dossier.pk, signaal.pk)}#aanvulling-{aanvulling.pk}"
+            return redirect(url)
+    signaal.refresh_from_db()
+    return _render_detail(request, dossier, access, signaal, aanvulling_form=form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def aanvulling_correct_view(request, pk, signaal_pk, aanvulling_pk):
+    dossier, access, signaal = signaal_get_for_user(
+        request.user, pk=pk, signaal_pk=signaal_pk, write=True
+    )
+    aanvulling = Aanvulling.objects.filter(signaal=signaal, pk=aanvulling_pk).first()
+    if aanvulling is None:
+        raise Http404
+    if aanvulling.author_id != request.user.pk:
+        raise PermissionDenied
+    form = CorrectionForm(request.POST or None, initial={"text": aanvulling.text})
+    if request.method == "POST" and form.is_valid():
+        try:
+            aanvulling_correct(
+                aanvulling=aanvulling, author=request.user, text=form.cleaned_data["text"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The supplement has been corrected."))
+            return redirect(f"{signaal_url(dossier.pk, signaal.pk)}#aanvulling-{aanvulling.pk}")
+    return render(
+        request,
+        "signalen/aanvulling_correct.html",
+        {
+            "dossier": dossier,
+            "access": access,
+            "signaal": signaal,
+            "aanvulling": aanvulling,
+            "form": form,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def signaal_status_view(request, pk, signaal_pk):
+    dossier, access, signaal = signaal_get_for_user(
+        request.user, pk=pk, signaal_pk=signaal_pk, write=True
+    )
+    form = StatusForm(request.POST, current=signaal.status)
+    if form.is_valid():
+        try:
+            signaal_change_status(signaal=signaal, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("The status has been changed."))
+            return redirect("signalen:detail", pk=dossier.pk, signaal_pk=signaal.pk)
+    return _render_detail(request, dossier, access, signaal, status_form=form, status=400)
+
+
+def signaal_url(pk, signaal_pk) -> str:
+    return reverse("signalen:detail", kwargs={"pk": pk, "signaal_pk": signaal_pk})
