@@ -77,6 +77,63 @@ def dossier_a(region):
     return {"pk": region.dossier_a.pk}
 
 
+def signal_readers(ok: object) -> dict[str, object]:
+    """Signals: school, CLB and PBD read; the LSC does not (need-to-know)."""
+    return readers(ok) | {"lsc_anker_a": 404}
+
+
+def signal_writers(ok: object) -> dict[str, object]:
+    """Signals: school and CLB write; the PBD reads only (403); the LSC sees nothing (404)."""
+    return signal_readers(ok) | {"pbd_begeleider_a": 403}
+
+
+def a_signal(region):
+    """A signal in school A's dossier, logged by the CLB medewerker, with one advies."""
+    from dossier.models import Thema
+    from signalen.models import Bron
+    from signalen.services import aanvulling_add, signaal_create
+
+    signaal = signaal_create(
+        dossier=region.dossier_a,
+        author=region.clb_medewerker_a,
+        title="Meer meldingen van pesten",
+        text="Zes ouders meldden pesten sinds de herfstvakantie.",
+        thema=Thema.objects.create(name="Pesten (matrix)"),
+        bron=Bron.objects.create(name="Ouders (matrix)"),
+    )
+    aanvulling = aanvulling_add(
+        signaal=signaal, author=region.clb_medewerker_a, kind="advies", text="Werk klasgericht."
+    )
+    return signaal, aanvulling
+
+
+def signal_kwargs(region):
+    signaal, _aanvulling = a_signal(region)
+    return {"pk": region.dossier_a.pk, "signaal_pk": signaal.pk}
+
+
+def supplement_kwargs(region):
+    signaal, aanvulling = a_signal(region)
+    return {"pk": region.dossier_a.pk, "signaal_pk": signaal.pk, "aanvulling_pk": aanvulling.pk}
+
+
+def a_report(region, status="done"):
+    from django.core.files.base import ContentFile
+
+    from dossier.models import Report
+
+    report = Report.objects.create(
+        dossier=region.dossier_a,
+        kind=Report.Kind.SIGNALENOVERZICHT,
+        school_year="2025-2026",
+        requested_by=region.directie_a,
+        status=status,
+    )
+    if status == "done":
+        report.file.save("matrix.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
+    return {"pk": region.dossier_a.pk, "report_pk": report.pk}
+
+
 MATRIX: dict[str, Case] = {
     # --- the dossier ---------------------------------------------------------------------------
     "dossier:mijn_dossiers": Case({"GET": everyone(200), "POST": everyone(405)}),
@@ -93,6 +150,40 @@ MATRIX: dict[str, Case] = {
     ),
     "accounts:auditlog": Case({"GET": managers(200)}, kwargs=dossier_a),
     "accounts:auditlog_export": Case({"GET": managers(200)}, kwargs=dossier_a),
+    # --- signals -------------------------------------------------------------------------------
+    "signalen:my_schools": Case({"GET": everyone(200), "POST": everyone(405)}),
+    "signalen:list": Case({"GET": signal_readers(200)}, kwargs=dossier_a),
+    "signalen:create": Case(
+        {"GET": signal_writers(200), "POST": signal_writers(400)}, kwargs=dossier_a
+    ),
+    "signalen:detail": Case({"GET": signal_readers(200)}, kwargs=signal_kwargs),
+    "signalen:edit": Case(
+        {"GET": signal_writers(200), "POST": signal_writers(400)}, kwargs=signal_kwargs
+    ),
+    "signalen:aanvulling_add": Case(
+        {"POST": signal_writers(400), "GET": everyone(405)}, kwargs=signal_kwargs
+    ),
+    # only the author of a supplement corrects it; other writers get 403
+    "signalen:aanvulling_correct": Case(
+        {"GET": signal_writers(403) | {"clb_medewerker_a": 200}},
+        kwargs=supplement_kwargs,
+    ),
+    "signalen:status": Case(
+        {"POST": signal_writers(400), "GET": everyone(405)}, kwargs=signal_kwargs
+    ),
+    # --- reports -------------------------------------------------------------------------------
+    # the reports page lists the kinds a person may read: today only the signal overview
+    "dossier:reports": Case(
+        {"GET": signal_readers(200), "POST": signal_readers(302)}, kwargs=dossier_a
+    ),
+    "dossier:report_status": Case({"GET": signal_readers(200)}, kwargs=a_report),
+    "dossier:report_download": Case({"GET": signal_readers(200)}, kwargs=a_report),
+    "dossier:report_retry": Case(
+        {"POST": signal_readers(302), "GET": everyone(405)},
+        kwargs=lambda region: a_report(region, status="failed"),
+    ),
+    # --- the person's own settings -------------------------------------------------------------
+    "accounts:notifications": Case({"GET": everyone(200), "POST": everyone(400)}),
     # --- platform ------------------------------------------------------------------------------
     "health": Case({"GET": public(200) | {"anonymous": 200}}),
     # --- login and account (allauth) ------------------------------------------------------------
@@ -213,7 +304,10 @@ def _admin_kwargs(name, region):
         prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}_"
         if name.startswith(prefix):
             if name.endswith(("_change", "_delete", "_history")):
-                return {"object_id": model.objects.order_by("pk").first().pk}
+                obj = model.objects.order_by("pk").first()
+                if obj is None:  # reference data a flushing test may have removed
+                    obj = model.objects.create(name=f"{model.__name__} (matrix)")
+                return {"object_id": obj.pk}
             return {}
     if name == "admin:app_list":
         return {"app_label": "accounts"}
@@ -230,6 +324,9 @@ ADMIN_SPECIAL = {
     "admin:autocomplete": 403,  # needs its query parameters
     "admin:view_on_site": 404,  # no model here has a public page
     "admin:mfa_authenticator_add": 403,  # authenticators are set up by their owner only
+    # themes and sources are switched off, never deleted: old signals refer to them
+    "admin:dossier_thema_delete": 403,
+    "admin:signalen_bron_delete": 403,
 }
 
 
