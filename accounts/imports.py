@@ -47,7 +47,8 @@ def _messages(exc: ValidationError) -> list[str]:
     return list(exc.messages)
 
 
-def _read_rows(text: str) -> list[dict[str, str]]:
+def _read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
+    """The file's rows with the line each starts on; blank rows (``;;;;`` from Excel) are skipped."""
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise ImportFailed([_("The file is empty.")])
@@ -68,7 +69,10 @@ def _read_rows(text: str) -> list[dict[str, str]]:
     reader.fieldnames = header
     rows = []
     for row in reader:
-        rows.append({key: (value or "").strip() for key, value in row.items() if key})
+        values = {key: (value or "").strip() for key, value in row.items() if key}
+        if any(values.values()):
+            # the line the row ends on, counting blank lines the reader skipped
+            rows.append((reader.line_num, values))
         if len(rows) > MAX_ROWS:
             raise ImportFailed([_("A file holds at most %(max)d schools.") % {"max": MAX_ROWS}])
     if not rows:
@@ -89,7 +93,7 @@ def schools_import_csv(*, text: str, start_date: datetime.date) -> ImportResult:
     errors: list[str] = []
     seen: set[str] = set()
     with transaction.atomic():
-        for line, row in enumerate(rows, start=2):
+        for line, row in rows:
             number = row.get("instellingsnummer", "")
             if number in seen:
                 errors.append(

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import ROLES_BY_KIND, OrganisationKind, Role, kind_of_role
-from accounts.validators import validate_instellingsnummer
+from accounts.validators import is_belgian_postcode, validate_instellingsnummer
 
 
 class UserManager(BaseUserManager):
@@ -142,7 +142,7 @@ class Organisation(models.Model):
         super().clean()
         if self.kind == OrganisationKind.SCHOOL and not self.instellingsnummer:
             raise ValidationError({"instellingsnummer": _("A school needs an instellingsnummer.")})
-        if self.postcode and not (self.postcode.isdigit() and len(self.postcode) == 4):
+        if self.postcode and not is_belgian_postcode(self.postcode):
             raise ValidationError({"postcode": _("A Belgian postcode has four digits.")})
 
 

@@ -19,6 +19,7 @@ from dossier.selectors import (
 )
 from dossier.services import QUEUE_UNAVAILABLE, report_downloaded, report_request, report_retry
 from samenwerking.access import Section, require_section
+from signalen.selectors import recent_signals
 
 PAGE_SIZE = 25
 
@@ -53,6 +54,9 @@ def dossier_overview(request, pk):
             "earlier_partners": earlier,
             "people": dossier_people(dossier),
             "activity": dossier_recent_activity(dossier, access),
+            "recent_signals": recent_signals(dossier)
+            if access.can_read(Section.SIGNALEN)
+            else None,
         },
     )
 

@@ -233,6 +233,8 @@ def dossiers_for_user(
     from dossier.models import Dossier
 
     queryset = Dossier.objects.all() if queryset is None else queryset
+    if not (user.is_authenticated and user.is_active):
+        return queryset.none()
     return annotate_dossiers(queryset, user).filter(section_q(section, write=write))
 
 

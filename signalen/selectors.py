@@ -23,6 +23,11 @@ def signalen_for_dossier(dossier) -> QuerySet[Signaal]:
     return _with_list_data(Signaal.objects.filter(dossier=dossier))
 
 
+def recent_signals(dossier, *, limit: int = 5) -> list[Signaal]:
+    """The signals with the most recent activity, for the dossier's overview: one query."""
+    return list(_with_list_data(Signaal.objects.filter(dossier=dossier))[:limit])
+
+
 def signalen_for_user(user) -> QuerySet[Signaal]:
     """Signals of every dossier in which ``user`` may read signals (one query, any size)."""
     readable = dossiers_for_user(user, section=Section.SIGNALEN).values("pk")
