@@ -149,6 +149,7 @@ class AuditEvent(models.Model):
         ACCESS_REVOKED = "access_revoked", _("Access revoked")
         AUDIT_EXPORTED = "audit_exported", _("Audit log exported")
         REPORT_DOWNLOADED = "report_downloaded", _("Report downloaded")
+        CONSULTATIE_READ = "consultatie_read", _("Consultation note opened")
 
     dossier = models.ForeignKey(
         Dossier,
@@ -283,3 +284,45 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+
+class RetentionPolicy(models.Model):
+    """How many school years a closed record of one type is kept after the year it closed in."""
+
+    class RecordType(models.TextChoices):
+        CONSULTATIE = "consultatie", _("Consultation notes")
+        SIGNAAL = "signaal", _("Signals")
+
+    record_type = models.CharField(
+        _("record type"), max_length=20, choices=RecordType.choices, unique=True
+    )
+    school_years = models.PositiveSmallIntegerField(
+        _("school years kept after closing"),
+        help_text=_("0 deletes a record after the school year in which it was closed."),
+    )
+
+    class Meta:
+        verbose_name = _("retention period")
+        verbose_name_plural = _("retention periods")
+        ordering = ["record_type"]
+
+    def __str__(self) -> str:
+        return f"{self.get_record_type_display()}: {self.school_years}"
+
+
+class DeletionLog(models.Model):
+    """What the retention job deleted, and when. Never the content."""
+
+    record_type = models.CharField(max_length=20, choices=RetentionPolicy.RecordType.choices)
+    record_id = models.PositiveBigIntegerField()
+    dossier_id = models.PositiveBigIntegerField(null=True)
+    closed_at = models.DateTimeField()
+    deleted_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("deletion")
+        verbose_name_plural = _("deletion log")
+        ordering = ["-deleted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.record_type} {self.record_id}"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import logging
 import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -14,7 +16,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from dossier.models import AuditEvent, Dossier, Notification, Partnership, Report
+from dossier.pdf import render_pdf
+from dossier.report_kinds import REPORT_KINDS
 from samenwerking.access import Section
+
+logger = logging.getLogger(__name__)
 
 
 def dossier_create(*, school: Organisation) -> Dossier:
@@ -130,32 +136,29 @@ def _enqueue_report(report_id: int) -> None:
 
 @translation.override(settings.LANGUAGE_CODE)
 def report_generate(*, report_id: int) -> bool:
-    """Render a queued report. Returns False when another run already claimed it.
+    """Render a queued report. Returns False when another run already claimed it, or it failed.
 
-    The claim is a conditional update, so a task delivered twice renders once.
+    The claim is a conditional update, so a task delivered twice renders once. A failure is
+    kept on the report (status and error) for the person to see and retry; it is not raised.
     """
-    from django.core.files.base import ContentFile
-
-    from dossier.pdf import render_pdf
-    from dossier.report_kinds import REPORT_KINDS
-
     claimed = Report.objects.filter(pk=report_id, status=Report.Status.QUEUED).update(
         status=Report.Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
     )
     if not claimed:
         return False
-    report = Report.objects.select_related("dossier__school").get(pk=report_id)
     try:
+        report = Report.objects.select_related("dossier__school").get(pk=report_id)
         template_name, context = REPORT_KINDS[report.kind].build(report)
         pdf = render_pdf(template_name, context)
+        report.file.save(f"{secrets.token_urlsafe(24)}.pdf", ContentFile(pdf), save=False)
     except Exception as exc:
+        logger.exception("Report %s failed", report_id)
         Report.objects.filter(pk=report_id).update(
             status=Report.Status.FAILED,
-            error=str(exc)[:300] or exc.__class__.__name__,
+            error=(str(exc) or exc.__class__.__name__)[:300],
             finished_at=timezone.now(),
         )
-        raise
-    report.file.save(f"{secrets.token_urlsafe(24)}.pdf", ContentFile(pdf), save=False)
+        return False
     Report.objects.filter(pk=report_id).update(
         status=Report.Status.DONE, file=report.file.name, size=len(pdf), finished_at=timezone.now()
     )
@@ -179,8 +182,6 @@ def reports_requeue_stale(*, now: datetime.datetime | None = None) -> int:
 
 
 def report_downloaded(*, report: Report, user) -> None:
-    from dossier.report_kinds import REPORT_KINDS
-
     audit_record(
         dossier=report.dossier,
         actor=user,

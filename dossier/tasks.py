@@ -34,3 +34,11 @@ def send_late_notifications() -> int:
 @shared_task
 def send_daily_digests() -> int:
     return notifications.digests_send()
+
+
+@shared_task
+def purge_expired_records() -> int:
+    """The nightly retention job: deletes what has expired and logs only what and when."""
+    from dossier.retention import retention_purge
+
+    return sum(result.count for result in retention_purge(dry_run=False))

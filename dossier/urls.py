@@ -6,6 +6,7 @@ app_name = "dossier"
 
 urlpatterns = [
     path("", views.mijn_dossiers, name="mijn_dossiers"),
+    path("zoeken/", views.zoeken, name="zoeken"),
     path("dossiers/<int:pk>/", views.dossier_overview, name="overview"),
     path("dossiers/<int:pk>/rapporten/", views.reports, name="reports"),
     path("dossiers/<int:pk>/rapporten/<int:report_pk>/", views.report_status, name="report_status"),

@@ -27,6 +27,11 @@ app.conf.beat_schedule = {
         "task": "dossier.tasks.send_late_notifications",
         "schedule": crontab(minute="*/5"),
     },
+    # Closed records past their retention period are deleted at night.
+    "bewaartermijnen": {
+        "task": "dossier.tasks.purge_expired_records",
+        "schedule": crontab(hour=2, minute=30),
+    },
     # The daily digest, at the end of the school day.
     "dagelijkse-samenvatting": {
         "task": "dossier.tasks.send_daily_digests",

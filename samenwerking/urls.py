@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("dossier.urls")),
     path("", include("signalen.urls")),
+    path("", include("consultatie.urls")),
 ]

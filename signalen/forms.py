@@ -77,7 +77,9 @@ class StatusForm(forms.Form):
     def __init__(self, *args, current: str, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = TRANSITIONS[current]
-        self.fields["to_status"].choices = [(s.value, s.label) for s in Status if s in allowed]
+        self.fields["to_status"].choices = [("", _("Choose…"))] + [
+            (s.value, s.label) for s in Status if s in allowed
+        ]
 
 
 class ReportForm(forms.Form):

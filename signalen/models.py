@@ -60,6 +60,9 @@ class Signaal(models.Model):
     )
     created_at = models.DateTimeField(_("logged at"), auto_now_add=True)
     last_activity_at = models.DateTimeField(_("last activity"), db_index=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, db_index=True)
+    # The text the search looks in (title, description, supplements), kept by the services.
+    search_text = models.TextField(editable=False, blank=True)
 
     class Meta:
         verbose_name = _("signal")

@@ -98,3 +98,13 @@ def school_years_in(signalen: QuerySet[Signaal]) -> list[str]:
 
 def can_write_signals(access: DossierAccess) -> bool:
     return access.can_write(Section.SIGNALEN)
+
+
+def search_signals(user, query: str, *, limit: int = 25) -> list[Signaal]:
+    """Signals matching ``query`` in the dossiers where ``user`` reads signals, best first."""
+    from samenwerking.search import search
+
+    signalen = Signaal.objects.filter(
+        dossier__in=dossiers_for_user(user, section=Section.SIGNALEN).values("pk")
+    )
+    return list(_with_list_data(search(signalen, query))[:limit])

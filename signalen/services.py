@@ -64,6 +64,12 @@ def _clean_text(value: str, *, field: str, maximum: int, label: str) -> str:
     return value
 
 
+def _refresh_search_text(signaal: Signaal) -> None:
+    """What the search looks in: the title, the description and every supplement."""
+    parts = [signaal.title, signaal.text, *signaal.aanvullingen.values_list("text", flat=True)]
+    Signaal.objects.filter(pk=signaal.pk).update(search_text="\n".join(parts))
+
+
 def _notify(signaal: Signaal, actor: User, subject: str) -> None:
     url = reverse("signalen:detail", kwargs={"pk": signaal.dossier_id, "signaal_pk": signaal.pk})
     notifications_create(
@@ -102,6 +108,7 @@ def signaal_create(
     Gebeurtenis.objects.create(
         signaal=signaal, kind=Gebeurtenis.Kind.CREATED, actor=author, to_status=signaal.status
     )
+    _refresh_search_text(signaal)
     _notify(signaal, author, _("New signal: %(title)s") % {"title": signaal.title})
     return signaal
 
@@ -136,6 +143,7 @@ def signaal_update(
             old_title=old_title,
             old_text=old_text,
         )
+    _refresh_search_text(signaal)
     return signaal
 
 
@@ -170,6 +178,7 @@ def aanvulling_add(*, signaal: Signaal, author: User, kind: str, text: str) -> A
         signaal.status = new_status
     signaal.last_activity_at = timezone.now()
     signaal.save(update_fields=["status", "last_activity_at"])
+    _refresh_search_text(signaal)
     _notify(
         signaal,
         author,
@@ -207,6 +216,7 @@ def aanvulling_correct(*, aanvulling: Aanvulling, author: User, text: str) -> Aa
     aanvulling.corrected_at = timezone.now()
     aanvulling.save(update_fields=["text", "corrected_at"])
     Signaal.objects.filter(pk=aanvulling.signaal_id).update(last_activity_at=timezone.now())
+    _refresh_search_text(aanvulling.signaal)
     return aanvulling
 
 
@@ -238,5 +248,7 @@ def signaal_change_status(
     )
     signaal.status = to_status
     signaal.last_activity_at = timezone.now()
-    signaal.save(update_fields=["status", "last_activity_at"])
+    # closing starts the retention period; reopening stops it
+    signaal.closed_at = timezone.now() if to_status == Status.AFGESLOTEN else None
+    signaal.save(update_fields=["status", "last_activity_at", "closed_at"])
     return signaal

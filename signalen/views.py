@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from dossier.forms import ReportRequestForm
 from samenwerking.access import Section, dossiers_for_user, require_section
+from samenwerking.forms import apply_validation_error
 from signalen.filters import MySchoolsSignaalFilter, SignaalFilter
 from signalen.forms import AanvullingForm, CorrectionForm, SignaalForm, StatusForm
 from signalen.models import Aanvulling
@@ -29,17 +30,6 @@ from signalen.services import (
 )
 
 PAGE_SIZE = 20
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 def _page(request, queryset):
@@ -110,7 +100,7 @@ def signaal_create_view(request, pk):
         try:
             signaal = signaal_create(dossier=dossier, author=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The signal has been logged."))
             return redirect("signalen:detail", pk=dossier.pk, signaal_pk=signaal.pk)
@@ -168,7 +158,7 @@ def signaal_edit(request, pk, signaal_pk):
         try:
             signaal_update(signaal=signaal, editor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The signal has been corrected."))
             return redirect("signalen:detail", pk=dossier.pk, signaal_pk=signaal.pk)
@@ -191,7 +181,7 @@ def aanvulling_add_view(request, pk, signaal_pk):
         try:
             aanvulling = aanvulling_add(signaal=signaal, author=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(
                 request,
@@ -222,7 +212,7 @@ def aanvulling_correct_view(request, pk, signaal_pk, aanvulling_pk):
                 aanvulling=aanvulling, author=request.user, text=form.cleaned_data["text"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The supplement has been corrected."))
             return redirect(f"{signaal_url(dossier.pk, signaal.pk)}#aanvulling-{aanvulling.pk}")
@@ -251,7 +241,7 @@ def signaal_status_view(request, pk, signaal_pk):
         try:
             signaal_change_status(signaal=signaal, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_validation_error(form, exc)
         else:
             messages.success(request, _("The status has been changed."))
             return redirect("signalen:detail", pk=dossier.pk, signaal_pk=signaal.pk)

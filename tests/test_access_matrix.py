@@ -117,6 +117,36 @@ def supplement_kwargs(region):
     return {"pk": region.dossier_a.pk, "signaal_pk": signaal.pk, "aanvulling_pk": aanvulling.pk}
 
 
+def note_readers(ok: object) -> dict[str, object]:
+    """Consultation notes: only school and CLB; LSC and PBD get 404 even with a grant."""
+    return readers(ok) | {"lsc_anker_a": 404, "pbd_begeleider_a": 404}
+
+
+def note_writers(ok: object) -> dict[str, object]:
+    """Only the CLB writes notes; the school reads them and adds remarks (403 on writing)."""
+    return note_readers(403) | {"clb_medewerker_a": ok}
+
+
+def note_kwargs(region):
+    import datetime
+
+    from consultatie.services import consultatie_create
+    from dossier.models import Thema
+
+    note = consultatie_create(
+        dossier=region.dossier_a,
+        author=region.clb_medewerker_a,
+        themas=[Thema.objects.create(name="Welbevinden (matrix)")],
+        date=datetime.date(2026, 10, 1),
+        asked_by="leerkracht",
+        subject_kind="klas",
+        label="5A",
+        question="Hoe gaan we om met de onrust in de klas?",
+        advice="Werk met vaste rituelen.",
+    )
+    return {"pk": region.dossier_a.pk, "note_pk": note.pk}
+
+
 def a_report(region, status="done"):
     from django.core.files.base import ContentFile
 
@@ -171,6 +201,29 @@ MATRIX: dict[str, Case] = {
     "signalen:status": Case(
         {"POST": signal_writers(400), "GET": everyone(405)}, kwargs=signal_kwargs
     ),
+    # --- consultations -------------------------------------------------------------------------
+    "consultatie:list": Case({"GET": note_readers(200)}, kwargs=dossier_a),
+    "consultatie:create": Case(
+        {"GET": note_writers(200), "POST": note_writers(400)}, kwargs=dossier_a
+    ),
+    "consultatie:detail": Case({"GET": note_readers(200)}, kwargs=note_kwargs),
+    "consultatie:edit": Case(
+        {"GET": note_writers(200), "POST": note_writers(400)}, kwargs=note_kwargs
+    ),
+    # school and CLB add remarks; an empty one is refused with a message
+    "consultatie:opmerking_add": Case(
+        {"POST": note_readers(302), "GET": everyone(405)}, kwargs=note_kwargs
+    ),
+    "consultatie:client_relationship": Case(
+        {"POST": note_writers(302), "GET": everyone(405)}, kwargs=note_kwargs
+    ),
+    "consultatie:earlier": Case({"GET": note_readers(200)}, kwargs=dossier_a),
+    "consultatie:themes": Case({"GET": note_readers(200)}, kwargs=dossier_a),
+    "consultatie:my_themes": Case({"GET": everyone(200)}),
+    # only a CLB directeur words the CLB's conversation guide (no persona here is one)
+    "consultatie:guide": Case({"GET": everyone(404), "POST": everyone(404)}),
+    # --- search ----------------------------------------------------------------------------------
+    "dossier:zoeken": Case({"GET": everyone(200)}),
     # --- reports -------------------------------------------------------------------------------
     # the reports page lists the kinds a person may read: today only the signal overview
     "dossier:reports": Case(
@@ -305,8 +358,8 @@ def _admin_kwargs(name, region):
         if name.startswith(prefix):
             if name.endswith(("_change", "_delete", "_history")):
                 obj = model.objects.order_by("pk").first()
-                if obj is None:  # reference data a flushing test may have removed
-                    obj = model.objects.create(name=f"{model.__name__} (matrix)")
+                if obj is None:
+                    obj = _admin_object(model, region)
                 return {"object_id": obj.pk}
             return {}
     if name == "admin:app_list":
@@ -314,6 +367,26 @@ def _admin_kwargs(name, region):
     if name == "admin:view_on_site":
         return {"content_type_id": 1, "object_id": 1}
     return {}
+
+
+def _admin_object(model, region):
+    """An object for admin pages of a model that the region does not fill."""
+    from consultatie.models import Gespreksleidraad
+    from dossier.models import DeletionLog, RetentionPolicy
+
+    if model is Gespreksleidraad:
+        return Gespreksleidraad.objects.create(organisation=region.clb_a, advice="Wat raad je aan?")
+    if model is DeletionLog:
+        return DeletionLog.objects.create(
+            record_type="signaal",
+            record_id=1,
+            dossier_id=region.dossier_a.pk,
+            closed_at="2020-01-01T00:00:00Z",
+        )
+    if model is RetentionPolicy:
+        return RetentionPolicy.objects.create(record_type="signaal", school_years=5)
+    # reference data (themes, sources) that a flushing test may have removed
+    return model.objects.create(name=f"{model.__name__} (matrix)")
 
 
 ADMIN_NAMES = sorted(name for name, _ in ALL_URLS if name and name.startswith("admin:"))
@@ -327,6 +400,11 @@ ADMIN_SPECIAL = {
     # themes and sources are switched off, never deleted: old signals refer to them
     "admin:dossier_thema_delete": 403,
     "admin:signalen_bron_delete": 403,
+    # retention periods are changed, never added or removed; the deletion log is read only
+    "admin:dossier_retentionpolicy_add": 403,
+    "admin:dossier_retentionpolicy_delete": 403,
+    "admin:dossier_deletionlog_add": 403,
+    "admin:dossier_deletionlog_delete": 403,
 }
 
 

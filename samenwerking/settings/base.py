@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "accounts",
     "dossier",
     "signalen",
+    "consultatie",
 ]
 
 MIDDLEWARE = [

@@ -206,6 +206,50 @@ GRANTS = [
 
 PLATFORM_ADMIN = ("beheer@platform.demo", "Tom", "Beheerder")
 
+# (school, days ago, label, about, who asked, themes, question, advice)
+DEMO_NOTES = [
+    (
+        "regenboog",
+        400,
+        "5A",
+        "klas",
+        "leerkracht",
+        ["Pesten", "Welbevinden"],
+        "De sfeer in 5A is grimmig; twee kinderen worden telkens buitengesloten bij groepswerk.",
+        "Maak samen met de klas afspraken over samenwerken en wissel de groepen bewust af.",
+    ),
+    (
+        "regenboog",
+        200,
+        "L.V. 3B",
+        "leerling",
+        "zorgcoordinator",
+        ["Leren en studeren"],
+        "Een leerling leest veel trager dan de klasgenoten; de ouders maken zich zorgen.",
+        "Bied voorleessoftware aan bij toetsen en volg de leesvorderingen zes weken op.",
+    ),
+    (
+        "regenboog",
+        30,
+        "5B",
+        "klas",
+        "leerkracht",
+        ["Pesten"],
+        "Ook in 5B komen er klachten over uitsluiting in de chatgroep van de klas.",
+        "Bespreek de chatgroep met de ouders op het oudercontact en werk rond online omgangsvormen.",
+    ),
+    (
+        "amands",
+        90,
+        "2de graad",
+        "groep",
+        "directie",
+        ["Tucht en leerlingen die buiten gezet worden"],
+        "Leerkrachten van de tweede graad zetten steeds vaker leerlingen uit de les.",
+        "Spreek een vaste opvang af met een herstelgesprek in plaats van enkel buiten zetten.",
+    ),
+]
+
 # (school, title, text, theme, source, [(who, kind, text)])
 DEMO_SIGNALS = [
     (
@@ -355,6 +399,37 @@ class Command(BaseCommand):
                 )
 
         self._signals(orgs, users)
+        self._consultations(orgs, users)
+
+    def _consultations(self, orgs, users):
+        """Consultation notes over two school years, so red threads and earlier advice show."""
+        from consultatie.models import Consultatie
+        from consultatie.services import consultatie_create
+        from dossier.models import Thema
+
+        clb = users["clb@leiestreek.demo"]
+        thema = {t.name: t for t in Thema.objects.all()}
+        today = timezone.localdate()
+        for school_key, days_ago, label, kind, asked, themes, question, advice in DEMO_NOTES:
+            dossier = Dossier.objects.get(school=orgs[school_key])
+            if Consultatie.objects.filter(dossier=dossier, label=label, question=question).exists():
+                continue
+            consultatie_create(
+                dossier=dossier,
+                author=clb,
+                themas=[thema[name] for name in themes],
+                date=today - datetime.timedelta(days=days_ago),
+                asked_by=asked,
+                subject_kind=kind,
+                label=label,
+                question=question,
+                analysis="",
+                advice=advice,
+                next_steps="",
+                follow_up_date=None,
+                other_participants="",
+                status="open",
+            )
 
     def _signals(self, orgs, users):
         """A few signals with their story, so the signal pages have something to show."""

@@ -1,0 +1,129 @@
+"""Reads for consultation notes, through the access module. Only school and CLB see them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy
+
+from consultatie.models import Consultatie, Opmerking
+from dossier.models import Thema
+from samenwerking.access import Section, dossiers_for_user, require_section
+from samenwerking.search import search
+
+DEFAULT_PROMPTS = {
+    "question": gettext_lazy(
+        "What does the school ask? What has it tried so far, and what does it hope to get "
+        "from this consultation?"
+    ),
+    "analysis": gettext_lazy(
+        "How do you read the situation together? What helps, what hinders, which needs do you see?"
+    ),
+    "advice": gettext_lazy("What does the CLB advise the school to do, and why?"),
+    "next_steps": gettext_lazy("Who does what, and by when? When do you look at it again?"),
+}
+
+
+def _with_list_data(notes: QuerySet[Consultatie]) -> QuerySet[Consultatie]:
+    return notes.select_related(
+        "author", "author_organisation", "dossier__school"
+    ).prefetch_related(Prefetch("themas", queryset=Thema.objects.order_by("position", "name")))
+
+
+def notes_for_dossier(dossier) -> QuerySet[Consultatie]:
+    return _with_list_data(Consultatie.objects.filter(dossier=dossier))
+
+
+def readable_dossiers(user):
+    return dossiers_for_user(user, section=Section.CONSULTATIES)
+
+
+def note_get_for_user(user, *, pk, note_pk, write: bool = False):
+    """(dossier, access, note) or 404: LSC and PBD staff get 404 even with a grant."""
+    dossier, access = require_section(user, pk, Section.CONSULTATIES, write=write)
+    note = (
+        Consultatie.objects.select_related("author", "author_organisation")
+        .prefetch_related(
+            "participants",
+            Prefetch("themas", queryset=Thema.objects.order_by("position", "name")),
+            Prefetch(
+                "opmerkingen",
+                queryset=Opmerking.objects.select_related("author", "author_organisation"),
+            ),
+        )
+        .filter(dossier=dossier, pk=note_pk)
+        .first()
+    )
+    if note is None:
+        raise Http404
+    note.dossier = dossier
+    return dossier, access, note
+
+
+def earlier_advice(dossier, *, thema_ids=(), label: str = "", exclude_pk=None, limit: int = 5):
+    """What was advised before in this dossier on the same theme or label, most recent first."""
+    condition = Q(pk__in=[])
+    if thema_ids:
+        condition |= Q(themas__in=list(thema_ids))
+    if label.strip():
+        condition |= Q(label__iexact=label.strip())
+    notes = (
+        Consultatie.objects.filter(condition, dossier=dossier)
+        .exclude(advice="")
+        .exclude(pk=exclude_pk)
+        .distinct()
+        .order_by("-date", "-pk")
+    )
+    return list(_with_list_data(notes)[:limit])
+
+
+@dataclass
+class ThemeOverview:
+    years: list[str]
+    rows: list[tuple[str, list[int], int]]  # theme, counts per year, total
+    peak: int
+
+    def chart_rows(self):
+        """Each theme with its counts as (year, count, percent of the peak) for the bars."""
+        for name, counts, total in self.rows:
+            yield (
+                name,
+                [
+                    (year, count, round(100 * count / self.peak) if self.peak else 0)
+                    for year, count in zip(self.years, counts, strict=True)
+                ],
+                total,
+            )
+
+
+def theme_overview(notes: QuerySet[Consultatie]) -> ThemeOverview:
+    """Counts of notes per theme per school year: one query, whatever the number of notes."""
+    through = Consultatie.themas.through
+    rows = (
+        through.objects.filter(consultatie__in=notes.values("pk"))
+        .values("thema__name", "thema__position", "consultatie__school_year")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    positions: dict[str, int] = {}
+    years: set[str] = set()
+    for row in rows:
+        counts[row["thema__name"]][row["consultatie__school_year"]] = row["n"]
+        positions[row["thema__name"]] = row["thema__position"]
+        years.add(row["consultatie__school_year"])
+    ordered_years = sorted(years)
+    table = []
+    for name in sorted(counts, key=lambda n: (-sum(counts[n].values()), positions[n], n)):
+        per_year = [counts[name].get(year, 0) for year in ordered_years]
+        table.append((name, per_year, sum(per_year)))
+    peak = max((count for _n, per_year, _t in table for count in per_year), default=0)
+    return ThemeOverview(years=ordered_years, rows=table, peak=peak)
+
+
+def search_notes(user, query: str, *, limit: int = 25) -> list[Consultatie]:
+    notes = Consultatie.objects.filter(dossier__in=readable_dossiers(user).values("pk"))
+    return list(_with_list_data(search(notes, query))[:limit])

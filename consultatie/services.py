@@ -1,0 +1,221 @@
+"""Writes for consultation notes. The CLB writes notes; the school adds remarks.
+
+Every text field passes the privacy guard (no national register numbers, email addresses or
+phone numbers); a label that looks like a full name is allowed only after a warning.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, User, active_q
+from accounts.roles import OrganisationKind
+from consultatie.models import Consultatie, Opmerking, Status
+from consultatie.privacy import find_identifiers, looks_like_full_name
+from dossier.models import AuditEvent, Dossier, Thema
+from dossier.services import audit_record
+from samenwerking.access import SECTION_RULES, Section, user_flags
+from samenwerking.schoolyear import school_year_of
+
+TEXT_FIELDS = ("label", "other_participants", "question", "analysis", "advice", "next_steps")
+
+
+class FullNameWarning(ValidationError):
+    """The label looks like a full name: shown as a warning the writer must confirm."""
+
+
+def _writer_sides(user: User, dossier: Dossier) -> frozenset[str]:
+    return user_flags(user, dossier).write_sides & SECTION_RULES[Section.CONSULTATIES].writes
+
+
+def _clb_of(user: User, dossier: Dossier) -> Organisation:
+    """The CLB on whose behalf ``user`` writes notes in ``dossier``; PermissionDenied if none."""
+    if OrganisationKind.CLB in _writer_sides(user, dossier):
+        clb = (
+            Organisation.objects.filter(
+                active_q("memberships__"), memberships__user=user, kind=OrganisationKind.CLB
+            )
+            .filter(
+                active_q("served_partnerships__"), served_partnerships__school_id=dossier.school_id
+            )
+            .first()
+        )
+        if clb:
+            return clb
+    raise PermissionDenied(_("Only the school's CLB writes consultation notes."))
+
+
+def check_privacy(fields: dict[str, str], *, confirm_name: bool) -> None:
+    """Refuse identifying numbers and addresses in any field; warn about a full name."""
+    errors: dict[str, list[str]] = {}
+    for name, value in fields.items():
+        reasons = find_identifiers(value or "")
+        if reasons:
+            errors.setdefault(name, []).append(
+                _(
+                    "This text contains %(what)s. Consultation notes may not identify a pupil: "
+                    "leave it out, or describe the situation without it."
+                )
+                % {"what": _(" and ").join(reasons)}
+            )
+    if errors:
+        raise ValidationError(errors)
+    if not confirm_name and looks_like_full_name(fields.get("label", "")):
+        raise FullNameWarning(
+            {
+                "label": _(
+                    "This label looks like a full name. Use a class, initials or a label the "
+                    "school uses. If it is not a name, tick the box to confirm."
+                )
+            }
+        )
+
+
+def _search_text(note: Consultatie) -> str:
+    parts = [
+        note.label,
+        note.other_participants,
+        note.question,
+        note.analysis,
+        note.advice,
+        note.next_steps,
+    ]
+    parts += list(note.opmerkingen.values_list("text", flat=True)) if note.pk else []
+    return "\n".join(part for part in parts if part)
+
+
+def _validate_dates(date: datetime.date, follow_up_date: datetime.date | None) -> None:
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("The consultation cannot lie in the future.")})
+    if follow_up_date and follow_up_date < date:
+        raise ValidationError(
+            {"follow_up_date": _("The follow-up cannot lie before the consultation.")}
+        )
+
+
+@transaction.atomic
+def consultatie_create(
+    *,
+    dossier: Dossier,
+    author: User,
+    themas: list[Thema],
+    participants: list[User] = (),
+    confirm_name: bool = False,
+    **fields,
+) -> Consultatie:
+    organisation = _clb_of(author, dossier)
+    check_privacy({name: fields.get(name, "") for name in TEXT_FIELDS}, confirm_name=confirm_name)
+    _validate_dates(fields["date"], fields.get("follow_up_date"))
+    if not themas:
+        raise ValidationError({"themas": _("Choose at least one theme.")})
+    note = Consultatie(
+        dossier=dossier,
+        author=author,
+        author_organisation=organisation,
+        school_year=school_year_of(fields["date"]),
+        **{
+            key: (value.strip() if isinstance(value, str) else value)
+            for key, value in fields.items()
+        },
+    )
+    note.search_text = _search_text(note)
+    note.full_clean()
+    note.save()
+    note.themas.set(themas)
+    _set_participants(note, participants)
+    return note
+
+
+@transaction.atomic
+def consultatie_update(
+    *,
+    note: Consultatie,
+    editor: User,
+    themas: list[Thema],
+    participants: list[User] = (),
+    confirm_name: bool = False,
+    **fields,
+) -> Consultatie:
+    note = Consultatie.objects.select_for_update().get(pk=note.pk)
+    _clb_of(editor, note.dossier)
+    check_privacy({name: fields.get(name, "") for name in TEXT_FIELDS}, confirm_name=confirm_name)
+    _validate_dates(fields["date"], fields.get("follow_up_date"))
+    if not themas:
+        raise ValidationError({"themas": _("Choose at least one theme.")})
+    if note.client_relationship_at:
+        raise ValidationError(_("This note became a client relationship and can no longer change."))
+    for key, value in fields.items():
+        setattr(note, key, value.strip() if isinstance(value, str) else value)
+    note.school_year = school_year_of(note.date)
+    note.closed_at = timezone.now() if note.status == Status.AFGESLOTEN else None
+    note.search_text = _search_text(note)
+    note.full_clean()
+    note.save()
+    note.themas.set(themas)
+    _set_participants(note, participants)
+    return note
+
+
+def _set_participants(note: Consultatie, participants) -> None:
+    from samenwerking.access import people_with_access
+
+    allowed = set(people_with_access(note.dossier).values_list("pk", flat=True))
+    chosen = [person for person in participants if person.pk in allowed]
+    if len(chosen) != len(list(participants)):
+        raise ValidationError(
+            {"participants": _("Choose participants among the people with access.")}
+        )
+    note.participants.set(chosen)
+
+
+@transaction.atomic
+def opmerking_add(*, note: Consultatie, author: User, text: str) -> Opmerking:
+    sides = _writer_sides(author, note.dossier)
+    if not sides:
+        raise PermissionDenied(_("You may not add remarks to this note."))
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"text": _("The remark cannot be empty.")})
+    check_privacy({"text": text}, confirm_name=True)
+    organisation = (
+        note.dossier.school if OrganisationKind.SCHOOL in sides else _clb_of(author, note.dossier)
+    )
+    remark = Opmerking.objects.create(
+        consultatie=note, text=text[:2000], author=author, author_organisation=organisation
+    )
+    Consultatie.objects.filter(pk=note.pk).update(
+        search_text=_search_text(note), updated_at=timezone.now()
+    )
+    return remark
+
+
+@transaction.atomic
+def consultatie_mark_client_relationship(*, note: Consultatie, actor: User) -> Consultatie:
+    """The consultation became a client relationship: it closes here and the CLB records it in
+    its own file. Nothing is copied."""
+    note = Consultatie.objects.select_for_update().get(pk=note.pk)
+    _clb_of(actor, note.dossier)
+    if note.client_relationship_at:
+        raise ValidationError(_("This note was already marked as a client relationship."))
+    now = timezone.now()
+    note.client_relationship_at = now
+    note.status = Status.AFGESLOTEN
+    note.closed_at = now
+    note.save(update_fields=["client_relationship_at", "status", "closed_at", "updated_at"])
+    return note
+
+
+def consultatie_read(*, note: Consultatie, reader: User) -> None:
+    """Every opening of a note is recorded in the dossier's audit log."""
+    audit_record(
+        dossier=note.dossier,
+        actor=reader,
+        action=AuditEvent.Action.CONSULTATIE_READ,
+        section=Section.CONSULTATIES,
+        detail=f"#{note.pk} {note.date:%d/%m/%Y} {note.label}",
+    )

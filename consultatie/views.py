@@ -1,0 +1,300 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import Membership, active_q
+from accounts.roles import Role
+from consultatie.filters import ConsultatieFilter
+from consultatie.forms import ConsultatieForm, EarlierAdviceForm, GuideForm, OpmerkingForm
+from consultatie.models import Consultatie, Gespreksleidraad
+from consultatie.selectors import (
+    DEFAULT_PROMPTS,
+    earlier_advice,
+    note_get_for_user,
+    notes_for_dossier,
+    readable_dossiers,
+    theme_overview,
+)
+from consultatie.services import (
+    FullNameWarning,
+    consultatie_create,
+    consultatie_mark_client_relationship,
+    consultatie_read,
+    consultatie_update,
+    opmerking_add,
+)
+from samenwerking.access import Section, people_with_access, require_section
+from samenwerking.forms import apply_validation_error
+
+PAGE_SIZE = 20
+
+
+def _prompts_for(dossier, user) -> dict:
+    """The prompts of the writer's CLB's conversation guide, if it has its own."""
+    guide = (
+        Gespreksleidraad.objects.filter(
+            active_q("organisation__memberships__"), organisation__memberships__user=user
+        )
+        .filter(
+            active_q("organisation__served_partnerships__"),
+            organisation__served_partnerships__school_id=dossier.school_id,
+        )
+        .first()
+    )
+    if guide is None:
+        return {}
+    return {name: getattr(guide, name) for name in ("question", "analysis", "advice", "next_steps")}
+
+
+def _form_context(dossier, access, form, note=None, warning=False):
+    return {
+        "dossier": dossier,
+        "access": access,
+        "form": form,
+        "note": note,
+        "name_warning": warning,
+    }
+
+
+@login_required
+@require_GET
+def note_list(request, pk):
+    dossier, access = require_section(request.user, pk, Section.CONSULTATIES)
+    notes = notes_for_dossier(dossier)
+    filterset = ConsultatieFilter(request.GET or None, queryset=notes)
+    valid = not filterset.is_bound or filterset.is_valid()
+    page = Paginator(filterset.qs if valid else notes.none(), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "dossier": dossier,
+        "access": access,
+        "filter": filterset,
+        "page": page,
+        "querystring": query.urlencode(),
+        "can_write": _can_write_notes(access),
+    }
+    template = (
+        "consultatie/_note_results.html"
+        if request.htmx and request.htmx.target == "note-results"
+        else "consultatie/note_list.html"
+    )
+    return render(request, template, context, status=200 if valid else 400)
+
+
+def _can_write_notes(access) -> bool:
+    return "clb" in access.write_sides
+
+
+def _save_note(request, dossier, access, *, note=None):
+    people = list(people_with_access(dossier).order_by("last_name", "first_name"))
+    prompts = _prompts_for(dossier, request.user)
+    initial = ConsultatieForm.initial_from(note) if note else None
+    form = ConsultatieForm(request.POST or None, people=people, prompts=prompts, initial=initial)
+    warning = False
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        themas = list(data.pop("themas"))
+        participants = list(data.pop("participants"))
+        confirm_name = data.pop("confirm_name")
+        try:
+            if note is None:
+                note = consultatie_create(
+                    dossier=dossier,
+                    author=request.user,
+                    themas=themas,
+                    participants=participants,
+                    confirm_name=confirm_name,
+                    **data,
+                )
+                messages.success(request, _("The consultation note has been saved."))
+            else:
+                consultatie_update(
+                    note=note,
+                    editor=request.user,
+                    themas=themas,
+                    participants=participants,
+                    confirm_name=confirm_name,
+                    **data,
+                )
+                messages.success(request, _("The consultation note has been changed."))
+        except FullNameWarning as exc:
+            warning = True
+            apply_validation_error(form, exc)
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            return redirect("consultatie:detail", pk=dossier.pk, note_pk=note.pk)
+    return render(
+        request,
+        "consultatie/note_form.html",
+        _form_context(dossier, access, form, note, warning),
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_create(request, pk):
+    dossier, access = require_section(request.user, pk, Section.CONSULTATIES, write=True)
+    if not _can_write_notes(access):
+        raise PermissionDenied
+    return _save_note(request, dossier, access)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_edit(request, pk, note_pk):
+    dossier, access, note = note_get_for_user(request.user, pk=pk, note_pk=note_pk, write=True)
+    if not _can_write_notes(access):
+        raise PermissionDenied
+    return _save_note(request, dossier, access, note=note)
+
+
+@login_required
+@require_GET
+def note_detail(request, pk, note_pk):
+    dossier, access, note = note_get_for_user(request.user, pk=pk, note_pk=note_pk)
+    consultatie_read(note=note, reader=request.user)
+    return render(
+        request,
+        "consultatie/note_detail.html",
+        {
+            "dossier": dossier,
+            "access": access,
+            "note": note,
+            "can_write": _can_write_notes(access),
+            "can_remark": bool(access.write_sides & {"school", "clb"}),
+            "remark_form": OpmerkingForm(),
+            "earlier": earlier_advice(
+                dossier,
+                thema_ids=[t.pk for t in note.themas.all()],
+                label=note.label,
+                exclude_pk=note.pk,
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def opmerking_add_view(request, pk, note_pk):
+    dossier, access, note = note_get_for_user(request.user, pk=pk, note_pk=note_pk, write=True)
+    form = OpmerkingForm(request.POST)
+    if form.is_valid():
+        try:
+            opmerking_add(note=note, author=request.user, text=form.cleaned_data["text"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Your remark has been added."))
+    else:
+        messages.error(request, _("Write a remark of at most 2000 characters."))
+    return redirect("consultatie:detail", pk=dossier.pk, note_pk=note.pk)
+
+
+@login_required
+@require_POST
+def client_relationship_view(request, pk, note_pk):
+    dossier, access, note = note_get_for_user(request.user, pk=pk, note_pk=note_pk, write=True)
+    if not _can_write_notes(access):
+        raise PermissionDenied
+    try:
+        consultatie_mark_client_relationship(note=note, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.warning(
+            request,
+            _(
+                "The note is closed here. Record the client relationship in the CLB's own file "
+                "(LARS): nothing from this note is copied there."
+            ),
+        )
+    return redirect("consultatie:detail", pk=dossier.pk, note_pk=note.pk)
+
+
+@login_required
+@require_GET
+def earlier_advice_view(request, pk):
+    """The "eerder geadviseerd" fragment beside the note form (htmx)."""
+    dossier, access = require_section(request.user, pk, Section.CONSULTATIES)
+    form = EarlierAdviceForm(request.GET)
+    notes = []
+    if form.is_valid():
+        notes = earlier_advice(
+            dossier,
+            thema_ids=[t.pk for t in form.cleaned_data["themas"]],
+            label=form.cleaned_data["label"] or "",
+            exclude_pk=form.cleaned_data["note"],
+        )
+    return render(
+        request,
+        "consultatie/_earlier_advice.html",
+        {"dossier": dossier, "earlier": notes, "asked": form.is_valid()},
+        status=200 if form.is_valid() else 400,
+    )
+
+
+@login_required
+@require_GET
+def dossier_themes(request, pk):
+    dossier, access = require_section(request.user, pk, Section.CONSULTATIES)
+    overview = theme_overview(Consultatie.objects.filter(dossier=dossier))
+    return render(
+        request,
+        "consultatie/themes.html",
+        {"dossier": dossier, "access": access, "overview": overview},
+    )
+
+
+@login_required
+@require_GET
+def my_themes(request):
+    """The same red threads across all schools whose notes the person may read."""
+    dossiers = readable_dossiers(request.user)
+    overview = theme_overview(Consultatie.objects.filter(dossier__in=dossiers.values("pk")))
+    return render(
+        request,
+        "consultatie/my_themes.html",
+        {"overview": overview, "school_count": dossiers.count()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def guide_edit(request):
+    """A CLB directeur words the prompts of the CLB's own conversation guide."""
+    membership = (
+        Membership.objects.active_on(timezone.localdate())
+        .filter(user=request.user, role=Role.CLB_DIRECTEUR)
+        .select_related("organisation")
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    clb = membership.organisation
+    guide = Gespreksleidraad.objects.filter(organisation=clb).first()
+    initial = (
+        {n: getattr(guide, n) for n in ("question", "analysis", "advice", "next_steps")}
+        if guide
+        else {}
+    )
+    form = GuideForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            Gespreksleidraad.objects.update_or_create(organisation=clb, defaults=form.cleaned_data)
+            messages.success(request, _("The conversation guide has been saved."))
+            return redirect("consultatie:guide")
+        return render(request, "consultatie/guide.html", {"form": form, "clb": clb}, status=400)
+    return render(
+        request, "consultatie/guide.html", {"form": form, "clb": clb, "defaults": DEFAULT_PROMPTS}
+    )
