@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -14,9 +14,19 @@ from signalen.workflow import OPEN_STATUSES, QUESTION, Kind
 
 
 def _with_list_data(signalen: QuerySet[Signaal]) -> QuerySet[Signaal]:
-    return signalen.select_related(
-        "thema", "bron", "author_organisation", "dossier__school"
-    ).annotate(aanvulling_count=Count("aanvullingen"))
+    """List rows with their counts and overdue flag, most recent activity first.
+
+    The explicit order_by matters: the count makes this a GROUP BY, which drops Meta.ordering.
+    """
+    overdue = Q(follow_up_date__lt=timezone.localdate(), status__in=OPEN_STATUSES)
+    return (
+        signalen.select_related("thema", "bron", "author_organisation", "dossier__school")
+        .annotate(
+            aanvulling_count=Count("aanvullingen"),
+            is_overdue=Case(When(overdue, then=Value(True)), default=Value(False)),
+        )
+        .order_by("-last_activity_at", "-pk")
+    )
 
 
 def signalen_for_dossier(dossier) -> QuerySet[Signaal]:
