@@ -262,10 +262,19 @@ def my_themes(request):
     """The same red threads across all schools whose notes the person may read."""
     dossiers = readable_dossiers(request.user)
     overview = theme_overview(Consultatie.objects.filter(dossier__in=dossiers.values("pk")))
+    is_clb_directeur = (
+        Membership.objects.active_on(timezone.localdate())
+        .filter(user=request.user, role=Role.CLB_DIRECTEUR)
+        .exists()
+    )
     return render(
         request,
         "consultatie/my_themes.html",
-        {"overview": overview, "school_count": dossiers.count()},
+        {
+            "overview": overview,
+            "school_count": dossiers.count(),
+            "is_clb_directeur": is_clb_directeur,
+        },
     )
 
 

@@ -77,10 +77,19 @@ def dossier_people(dossier: Dossier) -> list[User]:
     return result
 
 
+# Reading and downloading are audited, but they are not news on the dossier's front page.
+QUIET_ACTIONS = (
+    AuditEvent.Action.CONSULTATIE_READ,
+    AuditEvent.Action.REPORT_DOWNLOADED,
+    AuditEvent.Action.AUDIT_EXPORTED,
+)
+
+
 def dossier_recent_activity(dossier: Dossier, access: DossierAccess, *, limit: int = 10):
     sections = [str(section) for section in access.readable_sections()]
     return (
         AuditEvent.objects.filter(dossier=dossier, section__in=sections)
+        .exclude(action__in=QUIET_ACTIONS)
         .select_related("actor", "subject_user")
         .order_by("-created_at", "-pk")[:limit]
     )
