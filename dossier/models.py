@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -150,6 +151,8 @@ class AuditEvent(models.Model):
         AUDIT_EXPORTED = "audit_exported", _("Audit log exported")
         REPORT_DOWNLOADED = "report_downloaded", _("Report downloaded")
         CONSULTATIE_READ = "consultatie_read", _("Consultation note opened")
+        DOCUMENT_DOWNLOADED = "document_downloaded", _("Document downloaded")
+        AGREEMENT_APPROVED = "agreement_approved", _("Agreement approved")
 
     dossier = models.ForeignKey(
         Dossier,
@@ -326,3 +329,235 @@ class DeletionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.record_type} {self.record_id}"
+
+
+# --- shared documents ---------------------------------------------------------------------------
+
+
+class Audience(models.Model):
+    """Which partner kinds may see an item besides the school (which always may)."""
+
+    for_clb = models.BooleanField(_("CLB"), default=True)
+    for_pbd = models.BooleanField(_("PBD"), default=False)
+    for_lsc = models.BooleanField(_("LSC"), default=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def audience_sides(self) -> frozenset[str]:
+        sides = {OrganisationKind.SCHOOL}
+        for kind in (OrganisationKind.CLB, OrganisationKind.PBD, OrganisationKind.LSC):
+            if getattr(self, f"for_{kind}"):
+                sides.add(kind)
+        return frozenset(sides)
+
+
+class Document(Audience):
+    class Kind(models.TextChoices):
+        SAMENWERKINGSAFSPRAKEN = "samenwerkingsafspraken", _("Samenwerkingsafspraken")
+        VERSLAG = "verslag", _("Meeting minutes")
+        VISIETEKST = "visietekst", _("Vision text")
+        FOLDER = "folder", _("Folder for parents")
+        ANDERE = "andere", _("Other")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    school_year = models.CharField(_("school year"), max_length=9)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # In the bin from this moment; purged 30 days later, restorable until then.
+    deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("shared document")
+        verbose_name_plural = _("shared documents")
+        ordering = ["-updated_at", "-pk"]
+        indexes = [models.Index(fields=["dossier", "deleted_at", "-updated_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def _document_path(instance, filename: str) -> str:
+    """A random name: the original name is kept in the database, never in the path."""
+    import secrets
+
+    return f"documents/{timezone.now():%Y/%m}/{secrets.token_urlsafe(24)}"
+
+
+class DocumentVersie(models.Model):
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versies")
+    number = models.PositiveIntegerField()
+    file = models.FileField(upload_to=_document_path, max_length=200)
+    original_name = models.CharField(max_length=150)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "number"], name="document_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} v{self.number}"
+
+
+# --- samenwerkingsafspraken ------------------------------------------------------------------
+
+
+class Samenwerkingsafspraak(Audience):
+    """An agreement between the school and one to three partners, approved by each of them.
+
+    The audience flags say which partners the current version binds (the school always is).
+    """
+
+    class Topic(models.TextChoices):
+        CONSULTATIE = "consultatie", _("Organising consultative guidance")
+        PRIORITERING = "prioritering", _("Prioritising learning-support requests")
+        COMMUNICATIE = "communicatie", _("Communication")
+        VERSLAGEN = "verslagen", _("Putting on hold or lifting a GC-, IAC- or OV4-verslag")
+        SIGNALEN = "signalen", _("Signals")
+        OVERLEG = "overleg", _("The structural meeting")
+        PROFESSIONALISERING = "professionalisering", _("Professional development")
+        KNIPPERLICHT = "knipperlicht", _("Knipperlichtsituaties")
+        ANDERE = "andere", _("Other")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft, awaiting approval")
+        APPROVED = "approved", _("Approved")
+        TO_EVALUATE = "to_evaluate", _("To evaluate")
+        EVALUATED = "evaluated", _("Evaluated")
+        EXPIRED = "expired", _("Expired")
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="afspraken")
+    title = models.CharField(_("title"), max_length=200)
+    topic = models.CharField(_("topic"), max_length=30, choices=Topic.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    evaluation_date = models.DateField(_("evaluate on"))
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("samenwerkingsafspraak")
+        verbose_name_plural = _("samenwerkingsafspraken")
+        ordering = ["evaluation_date", "pk"]
+        indexes = [models.Index(fields=["dossier", "status", "evaluation_date"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AfspraakVersie(models.Model):
+    """One version of an agreement's content; changing an approved agreement makes a new one."""
+
+    afspraak = models.ForeignKey(
+        Samenwerkingsafspraak, on_delete=models.CASCADE, related_name="versies"
+    )
+    number = models.PositiveIntegerField()
+    summary = models.TextField(_("what we agree"), max_length=4000)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["afspraak", "number"], name="afspraak_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.afspraak} v{self.number}"
+
+
+class AfspraakPartij(models.Model):
+    """A partner bound by one version of an agreement, what it does, and its approval."""
+
+    versie = models.ForeignKey(AfspraakVersie, on_delete=models.CASCADE, related_name="partijen")
+    kind = models.CharField(max_length=10, choices=OrganisationKind.choices)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    responsibilities = models.TextField(_("what this partner does"), max_length=2000)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["versie", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["versie", "kind"], name="afspraak_party_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.versie}: {self.organisation}"
+
+
+# --- structureel overleg ---------------------------------------------------------------------
+
+
+class StructureelOverleg(models.Model):
+    """The school's structural meeting with PBD, CLB and possibly LSC."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="overleggen")
+    date = models.DateField(_("date"))
+    school_participants = models.CharField(_("for the school"), max_length=300, blank=True)
+    clb_participants = models.CharField(_("for the CLB"), max_length=300, blank=True)
+    pbd_participants = models.CharField(_("for the PBD"), max_length=300, blank=True)
+    lsc_participants = models.CharField(_("for the LSC"), max_length=300, blank=True)
+    data_reflected_on = models.TextField(
+        _("data we reflected on"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Datawijzer, leersteunwijzer, data from the CLB … and links to them."),
+    )
+    agenda = models.TextField(_("agenda"), max_length=4000)
+    decisions = models.TextField(_("decisions"), max_length=4000, blank=True)
+    next_meeting_date = models.DateField(_("next meeting"), null=True, blank=True)
+    minutes_keeper = models.CharField(
+        _("who keeps the minutes"),
+        max_length=10,
+        choices=OrganisationKind.choices,
+        default=OrganisationKind.SCHOOL,
+    )
+    documents = models.ManyToManyField(
+        Document, blank=True, related_name="+", verbose_name=_("documents")
+    )
+    afspraken = models.ManyToManyField(
+        Samenwerkingsafspraak,
+        blank=True,
+        related_name="overleggen",
+        verbose_name=_("agreements made or adjusted"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("structural meeting")
+        verbose_name_plural = _("structural meetings")
+        ordering = ["-date", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y}"

@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
 
 from accounts.models import Membership, User
-from accounts.roles import SCHOOL_MANAGER_ROLES
-from dossier.models import AuditEvent, Dossier, DossierUserObjectPermission, Partnership
+from accounts.roles import SCHOOL_MANAGER_ROLES, OrganisationKind
+from dossier.models import (
+    AfspraakPartij,
+    AfspraakVersie,
+    AuditEvent,
+    Document,
+    DocumentVersie,
+    Dossier,
+    DossierUserObjectPermission,
+    Partnership,
+    Samenwerkingsafspraak,
+    StructureelOverleg,
+)
 from samenwerking.access import (
     PERM_CONTRIBUTE,
     PERM_MANAGE,
     DossierAccess,
+    Section,
     dossiers_for_user,
     people_with_access,
+    require_section,
 )
 
 
@@ -165,3 +181,108 @@ def access_candidates(dossier: Dossier) -> list[Membership]:
 
 def audit_events(dossier: Dossier) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(dossier=dossier).select_related("actor", "subject_user")
+
+
+# --- documents, agreements, meetings ---------------------------------------------------------
+
+
+def audience_q(sides) -> Q:
+    """Items whose audience includes one of ``sides``; the school sees every item."""
+    if OrganisationKind.SCHOOL in sides:
+        return Q()
+    condition = Q(pk__in=[])
+    for kind in (OrganisationKind.CLB, OrganisationKind.PBD, OrganisationKind.LSC):
+        if kind in sides:
+            condition |= Q(**{f"for_{kind}": True})
+    return condition
+
+
+def documents_for(dossier: Dossier, access: DossierAccess, *, deleted: bool = False):
+    """The dossier's documents this person's side may see, each with its versions: 2 queries."""
+    documents = Document.objects.filter(audience_q(access.read_sides), dossier=dossier)
+    if deleted:
+        documents = documents.filter(deleted_at__isnull=False)
+    else:
+        documents = documents.filter(deleted_at__isnull=True)
+    return documents.select_related("created_by", "deleted_by").prefetch_related(
+        Prefetch(
+            "versies",
+            queryset=DocumentVersie.objects.select_related("uploaded_by").order_by("-number"),
+        )
+    )
+
+
+def document_get(user, *, pk, document_pk, write: bool = False, deleted: bool = False):
+    """(dossier, access, document) or 404 when the document is not in this person's audience."""
+    dossier, access = require_section(user, pk, Section.DOCUMENTEN, write=write)
+    document = documents_for(dossier, access, deleted=deleted).filter(pk=document_pk).first()
+    if document is None:
+        raise Http404
+    document.dossier = dossier
+    return dossier, access, document
+
+
+def afspraken_for(dossier: Dossier, access: DossierAccess):
+    return (
+        Samenwerkingsafspraak.objects.filter(audience_q(access.read_sides), dossier=dossier)
+        .select_related("created_by")
+        .prefetch_related(
+            Prefetch(
+                "versies",
+                queryset=AfspraakVersie.objects.prefetch_related(
+                    Prefetch(
+                        "partijen",
+                        queryset=AfspraakPartij.objects.select_related(
+                            "organisation", "approved_by"
+                        ),
+                    )
+                ).order_by("-number"),
+            )
+        )
+    )
+
+
+def afspraak_get(user, *, pk, afspraak_pk, write: bool = False):
+    dossier, access = require_section(user, pk, Section.AFSPRAKEN, write=write)
+    afspraak = afspraken_for(dossier, access).filter(pk=afspraak_pk).first()
+    if afspraak is None:
+        raise Http404
+    afspraak.dossier = dossier
+    return dossier, access, afspraak
+
+
+def afspraken_due(dossier: Dossier, access: DossierAccess, *, days_ahead: int = 30):
+    """Agreements to evaluate soon (or overdue), for the dossier's overview."""
+    limit = timezone.localdate() + datetime.timedelta(days=days_ahead)
+    return list(
+        Samenwerkingsafspraak.objects.filter(audience_q(access.read_sides), dossier=dossier)
+        .filter(
+            Q(status=Samenwerkingsafspraak.Status.TO_EVALUATE)
+            | Q(status=Samenwerkingsafspraak.Status.APPROVED, evaluation_date__lte=limit)
+        )
+        .order_by("evaluation_date")[:10]
+    )
+
+
+def overleggen_for(dossier: Dossier):
+    return StructureelOverleg.objects.filter(dossier=dossier).select_related("created_by")
+
+
+def overleg_get(user, *, pk, overleg_pk, write: bool = False):
+    dossier, access = require_section(user, pk, Section.OVERLEG)
+    overleg = (
+        overleggen_for(dossier)
+        .prefetch_related(
+            Prefetch("documents", queryset=documents_for(dossier, access)),
+            Prefetch(
+                "afspraken",
+                queryset=Samenwerkingsafspraak.objects.filter(audience_q(access.read_sides)),
+            ),
+        )
+        .filter(pk=overleg_pk)
+        .first()
+    )
+    if overleg is None:
+        raise Http404
+    overleg.dossier = dossier
+    return dossier, access, overleg

@@ -42,3 +42,15 @@ def purge_expired_records() -> int:
     from dossier.retention import retention_purge
 
     return sum(result.count for result in retention_purge(dry_run=False))
+
+
+@shared_task
+def purge_document_bin() -> int:
+    """Documents that have been in the bin for 30 days are removed, files included."""
+    return services.documents_purge_bin()
+
+
+@shared_task
+def remind_agreement_evaluations() -> int:
+    """Agreements whose evaluation date nears: the partners concerned hear of it."""
+    return services.afspraken_remind()

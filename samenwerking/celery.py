@@ -32,6 +32,16 @@ app.conf.beat_schedule = {
         "task": "dossier.tasks.purge_expired_records",
         "schedule": crontab(hour=2, minute=30),
     },
+    # Documents in the bin for 30 days are removed for good.
+    "prullenbak-legen": {
+        "task": "dossier.tasks.purge_document_bin",
+        "schedule": crontab(hour=2, minute=45),
+    },
+    # Agreements to evaluate within a month: their partners get a reminder.
+    "afspraken-evalueren": {
+        "task": "dossier.tasks.remind_agreement_evaluations",
+        "schedule": crontab(hour=7, minute=0),
+    },
     # The daily digest, at the end of the school day.
     "dagelijkse-samenvatting": {
         "task": "dossier.tasks.send_daily_digests",

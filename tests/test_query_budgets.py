@@ -106,8 +106,8 @@ def test_dossier_overview_costs_the_same_at_2_and_60_dossiers(
     client.force_login(medewerker)
     # 1. the dossier with the access flags, 2. all partnerships, 3. which are active,
     # 4. the people with access, 5. their roles at the school and its partners,
-    # 6. recent activity, 7. the signals with recent activity
-    with django_assert_num_queries(REQUEST_OVERHEAD + 7):
+    # 6. recent activity, 7. the signals with recent activity, 8. agreements to evaluate
+    with django_assert_num_queries(REQUEST_OVERHEAD + 8):
         response = client.get(reverse("dossier:overview", kwargs={"pk": dossiers[0].pk}))
     assert response.status_code == 200
 
@@ -119,8 +119,8 @@ def test_overview_and_access_pages_cost_the_same_with_2_and_40_people(
 ):
     directie, dossier = school_with_people(count)
     client.force_login(directie)
-    # as above: 7 queries, whatever the number of people
-    with django_assert_num_queries(REQUEST_OVERHEAD + 7):
+    # as above: 8 queries, whatever the number of people
+    with django_assert_num_queries(REQUEST_OVERHEAD + 8):
         response = client.get(reverse("dossier:overview", kwargs={"pk": dossier.pk}))
     assert len(response.context["people"]) == 2 * count + 1
     # 1. the dossier with access flags, 2. the grants, 3. the directie, 4. who is effective,

@@ -400,6 +400,69 @@ class Command(BaseCommand):
 
         self._signals(orgs, users)
         self._consultations(orgs, users)
+        self._sharing(orgs, users)
+
+    def _sharing(self, orgs, users):
+        """A shared document, an agreement halfway through its approvals, and a meeting."""
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from dossier.models import Document, Samenwerkingsafspraak, StructureelOverleg
+        from dossier.services import (
+            afspraak_approve,
+            afspraak_create,
+            document_upload,
+            overleg_save,
+        )
+        from samenwerking.schoolyear import school_year_of
+
+        dossier = Dossier.objects.get(school=orgs["regenboog"])
+        directie = users["directie@regenboog.demo"]
+        today = timezone.localdate()
+        year = school_year_of(today)
+        if not Document.objects.filter(dossier=dossier).exists():
+            text = (
+                "Samenwerkingsafspraken Basisschool De Regenboog en CLB Leiestreek\n\n"
+                "1. Het CLB-anker is elke dinsdagvoormiddag op school.\n"
+                "2. Consultaties worden binnen twee weken ingepland.\n"
+            ).encode()
+            document_upload(
+                dossier=dossier,
+                user=directie,
+                uploaded=SimpleUploadedFile("samenwerkingsafspraken.txt", text, "text/plain"),
+                title="Samenwerkingsafspraken school en CLB",
+                kind="samenwerkingsafspraken",
+                school_year=year,
+                for_clb=True,
+            )
+        if not Samenwerkingsafspraak.objects.filter(dossier=dossier).exists():
+            afspraak = afspraak_create(
+                dossier=dossier,
+                user=directie,
+                title="Consultatiemomenten met het CLB",
+                topic="consultatie",
+                evaluation_date=today + datetime.timedelta(days=20),
+                summary="Het CLB houdt elke dinsdag een consultatiemoment op school.",
+                parties={
+                    "school": (orgs["regenboog"], "De zorgcoördinator verzamelt de vragen."),
+                    "clb": (orgs["clb"], "Het CLB-anker is op dinsdag op school."),
+                },
+            )
+            afspraak_approve(afspraak=afspraak, user=directie)
+        if not StructureelOverleg.objects.filter(dossier=dossier).exists():
+            overleg_save(
+                dossier=dossier,
+                user=directie,
+                date=today - datetime.timedelta(days=14),
+                school_participants="directie, zorgcoördinator",
+                clb_participants="CLB-anker",
+                pbd_participants="pedagogisch begeleider",
+                lsc_participants="",
+                data_reflected_on="Leersteunwijzer en de CLB-cijfers over pesten.",
+                agenda="1. Cijfers van het CLB\n2. Professionaliseringsnoden",
+                decisions="Een studiedag rond klasmanagement in het voorjaar.",
+                next_meeting_date=today + datetime.timedelta(days=90),
+                minutes_keeper="school",
+            )
 
     def _consultations(self, orgs, users):
         """Consultation notes over two school years, so red threads and earlier advice show."""
