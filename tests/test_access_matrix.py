@@ -9,9 +9,27 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.contrib import admin
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from conftest import PERSONAS, Region
+from conftest import PERSONAS, Region, build_region
+
+
+@pytest.fixture(scope="module")
+def _module_region(django_db_setup, django_db_blocker):
+    """One region for the whole matrix, inside a transaction that is rolled back at the end.
+
+    Each test runs in its own savepoint within it (pytest-django's ``db``), so what a test
+    writes (a revoked grant, a new signal) is undone before the next one.
+    """
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_region()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def region(_module_region, db) -> Region:
+    return _module_region
 
 LOGIN = "login"  # a redirect to the login page
 
@@ -147,6 +165,82 @@ def note_kwargs(region):
     return {"pk": region.dossier_a.pk, "note_pk": note.pk}
 
 
+def contributors(ok: object) -> dict[str, object]:
+    """Sections everyone reads but only contributors write: the PBD persona (read grant) gets 403."""
+    return readers(ok) | {"pbd_begeleider_a": 403}
+
+
+def school_and_clb_item(ok: object, *, pbd: object = 404) -> dict[str, object]:
+    """An item whose audience is the school and the CLB (the default): LSC and PBD get 404."""
+    return readers(ok) | {"lsc_anker_a": 404, "pbd_begeleider_a": pbd}
+
+
+def school_writes(ok: object) -> dict[str, object]:
+    """The structural meeting: everyone with access reads it, only the school records it."""
+    return readers(403) | {"directie_a": ok, "zorg_a": ok}
+
+
+def document_kwargs(region, *, deleted=False):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from dossier.services import document_delete, document_upload
+
+    document = document_upload(
+        dossier=region.dossier_a,
+        user=region.zorg_a,
+        uploaded=SimpleUploadedFile("afspraken.txt", b"Samenwerkingsafspraken 2026", "text/plain"),
+        title="Samenwerkingsafspraken",
+        kind="samenwerkingsafspraken",
+        school_year="2026-2027",
+    )
+    if deleted:
+        document_delete(document=document, user=region.zorg_a)
+    return {"pk": region.dossier_a.pk, "document_pk": document.pk}
+
+
+def download_kwargs(region):
+    from dossier.models import DocumentVersie
+
+    kwargs = document_kwargs(region)
+    version = DocumentVersie.objects.get(document_id=kwargs["document_pk"])
+    return kwargs | {"version_pk": version.pk}
+
+
+def afspraak_kwargs(region):
+    import datetime
+
+    from dossier.services import afspraak_create
+
+    afspraak = afspraak_create(
+        dossier=region.dossier_a,
+        user=region.directie_a,
+        title="Consultatiemomenten",
+        topic="consultatie",
+        evaluation_date=datetime.date(2027, 6, 1),
+        summary="Elke dinsdag een consultatiemoment.",
+        parties={
+            "school": (region.school_a, "De zorgcoördinator verzamelt de vragen."),
+            "clb": (region.clb_a, "Het CLB-anker komt op dinsdag."),
+        },
+    )
+    return {"pk": region.dossier_a.pk, "afspraak_pk": afspraak.pk}
+
+
+def overleg_kwargs(region):
+    import datetime
+
+    from dossier.services import overleg_save
+
+    overleg = overleg_save(
+        dossier=region.dossier_a,
+        user=region.directie_a,
+        date=datetime.date(2026, 10, 1),
+        agenda="Cijfers van het CLB",
+        minutes_keeper="school",
+    )
+    return {"pk": region.dossier_a.pk, "overleg_pk": overleg.pk}
+
+
 def a_report(region, status="done"):
     from django.core.files.base import ContentFile
 
@@ -222,6 +316,51 @@ MATRIX: dict[str, Case] = {
     "consultatie:my_themes": Case({"GET": everyone(200)}),
     # only a CLB directeur words the CLB's conversation guide (no persona here is one)
     "consultatie:guide": Case({"GET": everyone(404), "POST": everyone(404)}),
+    # --- shared documents ------------------------------------------------------------------------
+    "dossier:documents": Case({"GET": readers(200)}, kwargs=dossier_a),
+    "dossier:document_upload": Case(
+        {"GET": contributors(200), "POST": contributors(400)}, kwargs=dossier_a
+    ),
+    "dossier:document_bin": Case({"GET": contributors(200)}, kwargs=dossier_a),
+    # the document's audience is school + CLB: LSC and PBD never see it
+    "dossier:document_detail": Case(
+        {"GET": school_and_clb_item(200), "POST": school_and_clb_item(400, pbd=403)},
+        kwargs=document_kwargs,
+    ),
+    "dossier:document_download": Case({"GET": school_and_clb_item(200)}, kwargs=download_kwargs),
+    "dossier:document_delete": Case(
+        {"POST": school_and_clb_item(302, pbd=403), "GET": everyone(405)}, kwargs=document_kwargs
+    ),
+    "dossier:document_restore": Case(
+        {"POST": school_and_clb_item(302, pbd=403)},
+        kwargs=lambda region: document_kwargs(region, deleted=True),
+    ),
+    # --- samenwerkingsafspraken ------------------------------------------------------------------
+    "dossier:afspraken": Case({"GET": readers(200)}, kwargs=dossier_a),
+    "dossier:afspraak_create": Case(
+        {"GET": contributors(200), "POST": contributors(400)}, kwargs=dossier_a
+    ),
+    # the agreement binds the school and the CLB: LSC and PBD never see it
+    "dossier:afspraak_detail": Case({"GET": school_and_clb_item(200)}, kwargs=afspraak_kwargs),
+    "dossier:afspraak_change": Case(
+        {"GET": school_and_clb_item(200, pbd=403), "POST": school_and_clb_item(400, pbd=403)},
+        kwargs=afspraak_kwargs,
+    ),
+    "dossier:afspraak_approve": Case(
+        {"POST": school_and_clb_item(302, pbd=403), "GET": everyone(405)}, kwargs=afspraak_kwargs
+    ),
+    "dossier:afspraak_status": Case(
+        {"POST": school_and_clb_item(302, pbd=403)}, kwargs=afspraak_kwargs
+    ),
+    # --- structureel overleg ---------------------------------------------------------------------
+    "dossier:overleggen": Case({"GET": readers(200)}, kwargs=dossier_a),
+    "dossier:overleg_create": Case(
+        {"GET": school_writes(200), "POST": school_writes(400)}, kwargs=dossier_a
+    ),
+    "dossier:overleg_detail": Case({"GET": readers(200)}, kwargs=overleg_kwargs),
+    "dossier:overleg_edit": Case(
+        {"GET": school_writes(200), "POST": school_writes(400)}, kwargs=overleg_kwargs
+    ),
     # --- search ----------------------------------------------------------------------------------
     "dossier:zoeken": Case({"GET": everyone(200)}),
     # --- reports -------------------------------------------------------------------------------
