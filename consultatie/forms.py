@@ -33,7 +33,7 @@ class ConsultatieForm(forms.Form):
         required=False,
         help_text=_("For example: the class teacher of 3B, the LSC ondersteuner. No names."),
     )
-    subject_kind = forms.ChoiceField(label=_("What is it about"), choices=SubjectKind.choices)
+    subject_kind = forms.ChoiceField(label=_("What is it about?"), choices=SubjectKind.choices)
     label = forms.CharField(
         label=_("Label"),
         max_length=60,

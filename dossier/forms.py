@@ -90,6 +90,26 @@ class DocumentFilterForm(forms.Form):
         return documents
 
 
+# Per partner kind its own sentences: Dutch says "het CLB", "de PBD", "het LSC".
+PARTY_LABELS = {
+    "clb": {
+        "binds": _("This agreement binds the CLB"),
+        "which": _("Which CLB"),
+        "does": _("What the CLB does"),
+    },
+    "pbd": {
+        "binds": _("This agreement binds the PBD"),
+        "which": _("Which PBD"),
+        "does": _("What the PBD does"),
+    },
+    "lsc": {
+        "binds": _("This agreement binds the LSC"),
+        "which": _("Which LSC"),
+        "does": _("What the LSC does"),
+    },
+}
+
+
 class AfspraakForm(forms.Form):
     """An agreement: what we agree, and what each bound partner does."""
 
@@ -110,18 +130,16 @@ class AfspraakForm(forms.Form):
             options = organisations.get(kind, [])
             if not options:
                 continue
-            self.fields[f"{kind}_binds"] = forms.BooleanField(
-                label=_("This agreement binds the %(kind)s") % {"kind": kind.upper()},
-                required=False,
-            )
+            labels = PARTY_LABELS[kind]
+            self.fields[f"{kind}_binds"] = forms.BooleanField(label=labels["binds"], required=False)
             self.fields[f"{kind}_org"] = forms.ModelChoiceField(
-                label=_("Which %(kind)s") % {"kind": kind.upper()},
+                label=labels["which"],
                 queryset=Organisation.objects.filter(pk__in=[o.pk for o in options]),
                 initial=options[0].pk,
                 required=False,
             )
             self.fields[f"{kind}_does"] = forms.CharField(
-                label=_("What the %(kind)s does") % {"kind": kind.upper()},
+                label=labels["does"],
                 max_length=2000,
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 2}),

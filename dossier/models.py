@@ -324,7 +324,7 @@ class DeletionLog(models.Model):
 
     class Meta:
         verbose_name = _("deletion")
-        verbose_name_plural = _("deletion log")
+        verbose_name_plural = _("deletions")
         ordering = ["-deleted_at", "-pk"]
 
     def __str__(self) -> str:

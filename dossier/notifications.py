@@ -88,7 +88,7 @@ def digests_send() -> int:
             {"user": user, "items": [(n, _absolute(n.url)) for n in items]},
         )
         send_mail(
-            f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{_('What happened in your dossiers today')}",
+            settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + _("What happened in your dossiers today"),
             body,
             None,
             [user.email],

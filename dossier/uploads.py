@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 # extension -> (content type, detected family)
@@ -102,7 +103,10 @@ def check_upload(uploaded) -> CheckedUpload:
     if size > limit:
         raise ValidationError(
             _("The file is %(size)s MB; the limit is %(limit)s MB.")
-            % {"size": f"{size / 1048576:.1f}", "limit": f"{limit / 1048576:.0f}"}
+            % {
+                "size": number_format(size / 1048576, decimal_pos=1),
+                "limit": number_format(limit / 1048576, decimal_pos=0),
+            }
         )
     if extension not in ALLOWED:
         raise ValidationError(

@@ -25,6 +25,7 @@ from dossier.models import Report, Samenwerkingsafspraak
 from dossier.report_kinds import REPORT_KINDS
 from dossier.selectors import (
     afspraak_get,
+    afspraken_due,
     afspraken_for,
     audience_q,
     document_get,
@@ -96,6 +97,7 @@ def dossier_overview(request, pk):
             "recent_signals": recent_signals(dossier)
             if access.can_read(Section.SIGNALEN)
             else None,
+            "agreements_due": afspraken_due(dossier, access),
         },
     )
 
@@ -139,8 +141,15 @@ def reports(request, pk):
                     request,
                     _(
                         "The report could not be put in the queue right now. Your request is "
-                        "kept: try again in a moment with the retry button."
+                        "kept: try again in a moment with the “Try again” button."
                     ),
+                )
+            elif report.status == Report.Status.DONE:
+                messages.success(request, _("The report is ready."))
+            elif report.status == Report.Status.FAILED:
+                messages.error(
+                    request,
+                    _("The report could not be made. Try again with the “Try again” button."),
                 )
             else:
                 messages.success(

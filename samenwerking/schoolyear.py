@@ -27,7 +27,7 @@ def validate_school_year(value: str) -> None:
         or not 2000 <= int(match.group(1)) <= 2100
     ):
         raise ValidationError(
-            _("Write the school year as 2025-2026: two following years."), code="school_year"
+            _("Write the school year as 2025-2026: two consecutive years."), code="school_year"
         )
 
 

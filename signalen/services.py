@@ -231,10 +231,12 @@ def signaal_change_status(
     if not can_move(signaal.status, to_status):
         raise ValidationError(
             {
-                "to_status": _("A signal that is %(current)s cannot become %(target)s.")
+                "to_status": _(
+                    "A signal with the status “%(current)s” cannot get the status “%(target)s”."
+                )
                 % {
-                    "current": Status(signaal.status).label.lower(),
-                    "target": Status(to_status).label.lower(),
+                    "current": Status(signaal.status).label,
+                    "target": Status(to_status).label,
                 }
             }
         )
