@@ -124,6 +124,8 @@ def consultatie_create(
         },
     )
     note.search_text = _search_text(note)
+    # a note written as closed starts its retention period now
+    note.closed_at = timezone.now() if note.status == Status.AFGESLOTEN else None
     note.full_clean()
     note.save()
     note.themas.set(themas)
@@ -149,10 +151,16 @@ def consultatie_update(
         raise ValidationError({"themas": _("Choose at least one theme.")})
     if note.client_relationship_at:
         raise ValidationError(_("This note became a client relationship and can no longer change."))
+    was_closed = note.status == Status.AFGESLOTEN
     for key, value in fields.items():
         setattr(note, key, value.strip() if isinstance(value, str) else value)
     note.school_year = school_year_of(note.date)
-    note.closed_at = timezone.now() if note.status == Status.AFGESLOTEN else None
+    # the retention period starts when a note is closed, and stops when it is reopened;
+    # correcting a closed note does not move it
+    if note.status == Status.AFGESLOTEN and not was_closed:
+        note.closed_at = timezone.now()
+    elif note.status != Status.AFGESLOTEN:
+        note.closed_at = None
     note.search_text = _search_text(note)
     note.full_clean()
     note.save()
@@ -217,5 +225,6 @@ def consultatie_read(*, note: Consultatie, reader: User) -> None:
         actor=reader,
         action=AuditEvent.Action.CONSULTATIE_READ,
         section=Section.CONSULTATIES,
-        detail=f"#{note.pk} {note.date:%d/%m/%Y} {note.label}",
+        # a reference only: the audit log outlives the note and keeps none of its content
+        detail=f"#{note.pk}",
     )

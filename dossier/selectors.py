@@ -97,12 +97,18 @@ def dossier_people(dossier: Dossier) -> list[User]:
 QUIET_ACTIONS = (
     AuditEvent.Action.CONSULTATIE_READ,
     AuditEvent.Action.REPORT_DOWNLOADED,
+    AuditEvent.Action.DOCUMENT_DOWNLOADED,
     AuditEvent.Action.AUDIT_EXPORTED,
 )
+# Sections whose items each have their own audience: an event there could name an item the
+# reader may not see, so it stays in the audit log and off the front page.
+PER_ITEM_SECTIONS = (Section.DOCUMENTEN, Section.AFSPRAKEN)
 
 
 def dossier_recent_activity(dossier: Dossier, access: DossierAccess, *, limit: int = 10):
-    sections = [str(section) for section in access.readable_sections()]
+    sections = [
+        str(section) for section in access.readable_sections() if section not in PER_ITEM_SECTIONS
+    ]
     return (
         AuditEvent.objects.filter(dossier=dossier, section__in=sections)
         .exclude(action__in=QUIET_ACTIONS)
@@ -197,13 +203,14 @@ def audience_q(sides) -> Q:
     return condition
 
 
-def documents_for(dossier: Dossier, access: DossierAccess, *, deleted: bool = False):
-    """The dossier's documents this person's side may see, each with its versions: 2 queries."""
+def documents_for(dossier: Dossier, access: DossierAccess, *, deleted: bool | None = False):
+    """The dossier's documents this person's side may see, each with its versions: 2 queries.
+
+    ``deleted``: False for the shared documents, True for the bin, None for both.
+    """
     documents = Document.objects.filter(audience_q(access.read_sides), dossier=dossier)
-    if deleted:
-        documents = documents.filter(deleted_at__isnull=False)
-    else:
-        documents = documents.filter(deleted_at__isnull=True)
+    if deleted is not None:
+        documents = documents.filter(deleted_at__isnull=not deleted)
     return documents.select_related("created_by", "deleted_by").prefetch_related(
         Prefetch(
             "versies",
@@ -212,7 +219,7 @@ def documents_for(dossier: Dossier, access: DossierAccess, *, deleted: bool = Fa
     )
 
 
-def document_get(user, *, pk, document_pk, write: bool = False, deleted: bool = False):
+def document_get(user, *, pk, document_pk, write: bool = False, deleted: bool | None = False):
     """(dossier, access, document) or 404 when the document is not in this person's audience."""
     dossier, access = require_section(user, pk, Section.DOCUMENTEN, write=write)
     document = documents_for(dossier, access, deleted=deleted).filter(pk=document_pk).first()

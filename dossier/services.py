@@ -120,7 +120,10 @@ def report_request(*, dossier: Dossier, kind: str, school_year: str, requested_b
                     dossier=dossier, kind=kind, school_year=school_year, requested_by=requested_by
                 )
         except IntegrityError:
-            return pending.get()
+            # another request created it a moment ago
+            return pending.first() or Report.objects.filter(
+                dossier=dossier, kind=kind, school_year=school_year, requested_by=requested_by
+            ).latest("created_at")
         transaction.on_commit(lambda: _enqueue_report(report.pk))
     return report
 
@@ -189,6 +192,13 @@ def reports_requeue_stale(*, now: datetime.datetime | None = None) -> int:
     requeued = list(stale.values_list("pk", flat=True))
     Report.objects.filter(pk__in=requeued, status=Report.Status.RUNNING).update(
         status=Report.Status.QUEUED
+    )
+    # A queued report whose message was lost before any worker claimed it is sent again;
+    # the claim still guarantees a single render.
+    requeued += list(
+        Report.objects.filter(status=Report.Status.QUEUED, created_at__lt=now - STALE_AFTER)
+        .exclude(pk__in=requeued)
+        .values_list("pk", flat=True)
     )
     for report_id in requeued:
         _enqueue_report(report_id)

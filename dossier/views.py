@@ -342,8 +342,9 @@ def document_upload_view(request, pk):
 @require_http_methods(["GET", "POST"])
 def document_detail(request, pk, document_pk):
     write = request.method == "POST"
+    # a document in the bin opens too, to be restored from there
     dossier, access, document = document_get(
-        request.user, pk=pk, document_pk=document_pk, write=write
+        request.user, pk=pk, document_pk=document_pk, write=write, deleted=None
     )
     may_write = document_may_write(request.user, document)
     form = VersionForm(request.POST or None, request.FILES or None)

@@ -41,7 +41,7 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
     """Rows of ``queryset`` that match every term of ``query``, best first (annotated ``rank``)."""
     terms = terms_of(query)
     if not terms:
-        return queryset.none()
+        return queryset.annotate(rank=Value(0.0, output_field=FloatField())).none()
     if uses_postgres_search():
         table = queryset.model._meta.db_table
         tsquery = " & ".join(f"{term}:*" for term in terms)
@@ -68,8 +68,11 @@ def search(queryset: QuerySet, query: str) -> QuerySet:
 
 
 def highlight(text: str, query: str, *, limit: int = 240) -> str:
-    """An escaped excerpt of ``text`` around the first match, with words starting with a term
-    wrapped in <mark>."""
+    """An excerpt of ``text`` around the first match, words starting with a term in <mark>.
+
+    Matching happens on the raw text and every piece is escaped on its own, so a match never
+    lands inside an HTML entity.
+    """
     terms = terms_of(query)
     text = text or ""
     start = 0
@@ -81,10 +84,13 @@ def highlight(text: str, query: str, *, limit: int = 240) -> str:
     excerpt = text[start : start + limit]
     prefix = "…" if start > 0 else ""
     suffix = "…" if start + limit < len(text) else ""
-    escaped = escape(excerpt)
-    if terms:
-        pattern = re.compile(
-            r"\b(" + "|".join(re.escape(escape(t)) for t in terms) + r")(\w*)", re.IGNORECASE
-        )
-        escaped = pattern.sub(lambda m: f"<mark>{m.group(0)}</mark>", escaped)
-    return mark_safe(prefix + escaped + suffix)  # noqa: S308 - escaped above
+    if not terms:
+        return mark_safe(prefix + escape(excerpt) + suffix)  # noqa: S308 - escaped
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(t) for t in terms) + r")\w*", re.IGNORECASE)
+    pieces, last = [], 0
+    for match in pattern.finditer(excerpt):
+        pieces.append(escape(excerpt[last : match.start()]))
+        pieces.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    pieces.append(escape(excerpt[last:]))
+    return mark_safe(prefix + "".join(pieces) + suffix)  # noqa: S308 - every piece escaped

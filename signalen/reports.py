@@ -17,11 +17,13 @@ def theme_chart_svg(
     """A small horizontal bar chart of signals per theme, as inline SVG (no network, no JS)."""
     if not counts:
         return ""
-    label_width, gap, top = 230, 8, 4
+    label_width, gap, top = 300, 8, 4
     peak = max(count for _name, count in counts)
     usable = width - label_width - 40
     rows = []
     for index, (name, count) in enumerate(counts):
+        # a label that would not fit beside the bars is shortened, never clipped at the margin
+        name = name if len(name) <= 46 else name[:45].rstrip() + "…"
         y = top + index * (bar_height + gap)
         length = max(2, round(usable * count / peak))
         rows.append(

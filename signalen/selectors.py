@@ -117,4 +117,5 @@ def search_signals(user, query: str, *, limit: int = 25) -> list[Signaal]:
     signalen = Signaal.objects.filter(
         dossier__in=dossiers_for_user(user, section=Section.SIGNALEN).values("pk")
     )
-    return list(_with_list_data(search(signalen, query))[:limit])
+    # search() ranks; the list data's own order (last activity) must not override that
+    return list(_with_list_data(search(signalen, query)).order_by("-rank", "-pk")[:limit])

@@ -20,7 +20,15 @@ from dossier.models import Dossier, Thema
 from dossier.services import notifications_create
 from samenwerking.access import SECTION_RULES, Section, user_flags
 from samenwerking.schoolyear import school_year_of
-from signalen.models import Aanvulling, AanvullingVersie, Bron, Gebeurtenis, Signaal
+from signalen.models import (
+    TEXT_MAX,
+    TITLE_MAX,
+    Aanvulling,
+    AanvullingVersie,
+    Bron,
+    Gebeurtenis,
+    Signaal,
+)
 from signalen.workflow import Kind, Status, can_move, status_after_supplement
 
 
@@ -93,8 +101,8 @@ def signaal_create(
     now = timezone.now()
     signaal = Signaal(
         dossier=dossier,
-        title=(title or "").strip(),
-        text=(text or "").strip(),
+        title=_clean_text(title, field="title", maximum=TITLE_MAX, label=_("The title")),
+        text=_clean_text(text, field="text", maximum=TEXT_MAX, label=_("The description")),
         thema=thema,
         bron=bron,
         school_year=school_year or school_year_of(timezone.localdate()),
@@ -129,7 +137,8 @@ def signaal_update(
     signaal = Signaal.objects.select_for_update().get(pk=signaal.pk)
     _writer_organisation(user=editor, dossier=signaal.dossier)
     old_title, old_text = signaal.title, signaal.text
-    signaal.title, signaal.text = (title or "").strip(), (text or "").strip()
+    signaal.title = _clean_text(title, field="title", maximum=TITLE_MAX, label=_("The title"))
+    signaal.text = _clean_text(text, field="text", maximum=TEXT_MAX, label=_("The description"))
     signaal.thema, signaal.bron = thema, bron
     signaal.school_year, signaal.follow_up_date = school_year, follow_up_date
     signaal.last_activity_at = timezone.now()

@@ -56,16 +56,15 @@ def signaal_list(request, pk):
         "filter": filterset,
         "page": page,
         "querystring": _querystring(request),
-        "report_form": ReportRequestForm(
-            initial_kind="signalenoverzicht", years=school_years_in(signalen)
-        ),
         "can_write": access.can_write(Section.SIGNALEN),
     }
-    template = (
-        "signalen/_signaal_results.html"
-        if request.htmx and request.htmx.target == "signal-results"
-        else "signalen/signaal_list.html"
-    )
+    if request.htmx and request.htmx.target == "signal-results":
+        template = "signalen/_signaal_results.html"
+    else:
+        template = "signalen/signaal_list.html"
+        context["report_form"] = ReportRequestForm(
+            initial_kind="signalenoverzicht", years=school_years_in(signalen)
+        )
     return render(request, template, context, status=200 if valid else 400)
 
 

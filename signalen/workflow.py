@@ -56,7 +56,9 @@ QUESTION = {
     Kind.STAND_VAN_ZAKEN: _("How does it stand now?"),
 }
 
-# Adding a supplement of this kind moves an open signal at least this far.
+# Adding a supplement of this kind moves an open signal at least this far. A supplement may
+# skip steps the manual table does not allow (a first "stand van zaken" on a new signal moves
+# it to follow-up): the story tells where the signal is, and it never moves back.
 STATUS_AFTER_SUPPLEMENT = {
     Kind.DUIDING: Status.IN_BESPREKING,
     Kind.ADVIES: Status.IN_BESPREKING,

@@ -31,6 +31,7 @@ def _module_region(django_db_setup, django_db_blocker):
 def region(_module_region, db) -> Region:
     return _module_region
 
+
 LOGIN = "login"  # a redirect to the login page
 
 

@@ -1,6 +1,8 @@
 """The test suite runs on the real PostgreSQL and Redis (DATABASE_URL, REDIS_URL)."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-not-secret")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/samenwerking")
@@ -12,6 +14,8 @@ from .base import *  # noqa: E402,F403
 from .base import REDIS_URL  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Uploaded and generated files of a test run go to a folder of their own, not the checkout.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="samenwerking-test-media-"))
 # Each test run gets its own cache namespace on the shared Redis.
 CACHES = {
     "default": {

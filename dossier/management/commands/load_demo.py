@@ -421,10 +421,10 @@ class Command(BaseCommand):
         year = school_year_of(today)
         if not Document.objects.filter(dossier=dossier).exists():
             text = (
-                "Samenwerkingsafspraken Basisschool De Regenboog en CLB Leiestreek\n\n"
-                "1. Het CLB-anker is elke dinsdagvoormiddag op school.\n"
-                "2. Consultaties worden binnen twee weken ingepland.\n"
-            ).encode()
+                b"Samenwerkingsafspraken Basisschool De Regenboog en CLB Leiestreek\n\n"
+                b"1. Het CLB-anker is elke dinsdagvoormiddag op school.\n"
+                b"2. Consultaties worden binnen twee weken ingepland.\n"
+            )
             document_upload(
                 dossier=dossier,
                 user=directie,

@@ -1,0 +1,182 @@
+"""Query budgets of the consultation pages: the same number of queries at 20 and at 400 notes.
+
+Each page is requested as a CLB medewerker (no superuser); the count is asserted exactly, with
+the queries named, so an N+1 shows up as a failure. The notes are made with bulk_create (and
+their themes through the M2M table), with the search text the service would write.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from accounts.services import AccessLevel, access_grant
+from consultatie.models import AskedBy, Consultatie, Opmerking, Status, SubjectKind
+from consultatie.services import _search_text
+from consultatie.tests.factories import ThemaFactory, clb_medewerker, school_served_by
+from consultatie.views import PAGE_SIZE
+from samenwerking.schoolyear import school_year_of
+from tests.test_query_budgets import REQUEST_OVERHEAD
+
+pytestmark = pytest.mark.django_db
+
+FIRST_DAY = datetime.date(2023, 9, 4)
+STATUSES = [Status.OPEN, Status.OPGEVOLGD, Status.AFGESLOTEN]
+KINDS = list(SubjectKind)
+
+
+def bulk_notes(dossiers, author, themas, count):
+    """``count`` notes spread over ``dossiers`` and three school years, each with one or two
+    of ``themas``, written as ``author`` of the CLB."""
+    clb = author.memberships.get().organisation
+    notes = []
+    for index in range(count):
+        day = FIRST_DAY + datetime.timedelta(days=(index * 7) % 700)
+        note = Consultatie(
+            dossier=dossiers[index % len(dossiers)],
+            author=author,
+            author_organisation=clb,
+            date=day,
+            school_year=school_year_of(day),
+            asked_by=AskedBy.ZORGCOORDINATOR,
+            subject_kind=KINDS[index % len(KINDS)],
+            label=f"{index % 6 + 1}{'ABC'[index % 3]}",
+            question=f"Hoe ondersteunen we de leesmotivatie in deze groep (vraag {index})?",
+            advice="Lees elke dag tien minuten vrij, met boeken die de kinderen zelf kiezen.",
+            status=STATUSES[index % len(STATUSES)],
+        )
+        note.search_text = _search_text(note)
+        notes.append(note)
+    Consultatie.objects.bulk_create(notes)
+    through = Consultatie.themas.through
+    links = []
+    for index, note in enumerate(notes):
+        links.append(through(consultatie_id=note.pk, thema_id=themas[index % len(themas)].pk))
+        if index % 2:
+            second = themas[(index + 1) % len(themas)]
+            links.append(through(consultatie_id=note.pk, thema_id=second.pk))
+    through.objects.bulk_create(links)
+    return notes
+
+
+def medewerker_with_notes(schools, count):
+    """A CLB medewerker with contribute access to ``schools`` schools and ``count`` notes."""
+    medewerker = clb_medewerker()
+    clb = medewerker.memberships.get().organisation
+    dossiers = [
+        school_served_by(clb, grant_to=[medewerker])[0].dossier for _index in range(schools)
+    ]
+    themas = [ThemaFactory(name=f"Budgetthema {index}", position=index) for index in range(4)]
+    notes = bulk_notes(dossiers, medewerker, themas, count)
+    return medewerker, dossiers, notes
+
+
+@pytest.mark.parametrize("count", [20, 400])
+def test_the_note_list_costs_the_same_at_20_and_400_notes(client, django_assert_num_queries, count):
+    medewerker, [dossier], _notes = medewerker_with_notes(1, count)
+    client.force_login(medewerker)
+    url = reverse("consultatie:list", kwargs={"pk": dossier.pk})
+    # 1. the dossier with the access flags, 2. the count for the paginator, 3. the themes in the
+    # filter form, 4. the page of notes (author, organisation and school joined in), 5. their
+    # themes
+    with django_assert_num_queries(REQUEST_OVERHEAD + 5):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == PAGE_SIZE
+    # the same, filtered, and as the htmx partial (no filter form, so no themes for it)
+    # 1. the dossier with the access flags, 2. the count, 3. the page of notes, 4. their themes
+    with django_assert_num_queries(REQUEST_OVERHEAD + 4):
+        response = client.get(
+            url,
+            {"status": Status.OPEN, "label": "1a", "page": 2},
+            headers={"HX-Request": "true", "HX-Target": "note-results"},
+        )
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [20, 400])
+def test_the_dossier_theme_overview_costs_the_same_at_20_and_400_notes(
+    client, django_assert_num_queries, count
+):
+    medewerker, [dossier], _notes = medewerker_with_notes(1, count)
+    client.force_login(medewerker)
+    # 1. the dossier with the access flags, 2. the counts per theme and school year
+    with django_assert_num_queries(REQUEST_OVERHEAD + 2):
+        response = client.get(reverse("consultatie:themes", kwargs={"pk": dossier.pk}))
+    assert response.status_code == 200
+    overview = response.context["overview"]
+    assert overview.years == (["2023-2024"] if count == 20 else ["2023-2024", "2024-2025"])
+    assert sum(total for _name, _counts, total in overview.rows) == count + count // 2
+
+
+@pytest.mark.parametrize("count", [20, 400])
+def test_the_theme_overview_across_schools_costs_the_same_at_20_and_400_notes(
+    client, django_assert_num_queries, count
+):
+    medewerker, _dossiers, _notes = medewerker_with_notes(3, count)
+    client.force_login(medewerker)
+    # 1. the counts per theme and school year in the readable dossiers, 2. whether the person is
+    # a CLB directeur (for the link to the conversation guide), 3. the number of schools
+    with django_assert_num_queries(REQUEST_OVERHEAD + 3):
+        response = client.get(reverse("consultatie:my_themes"))
+    assert response.status_code == 200
+    assert response.context["school_count"] == 3
+    overview = response.context["overview"]
+    assert sum(total for _name, _counts, total in overview.rows) == count + count // 2
+
+
+@pytest.mark.parametrize("count", [20, 400])
+def test_the_search_page_costs_the_same_at_20_and_400_notes(
+    client, django_assert_num_queries, count
+):
+    medewerker, _dossiers, _notes = medewerker_with_notes(3, count)
+    client.force_login(medewerker)
+    # 1. the matching notes in the readable dossiers (dossier and school joined in), 2. their
+    # themes, 3. the matching signals (none here, so nothing is prefetched for them)
+    with django_assert_num_queries(REQUEST_OVERHEAD + 3):
+        response = client.get(reverse("dossier:zoeken"), {"q": "leesmotivatie"})
+    assert response.status_code == 200
+    assert len(response.context["results"]) == min(count, 25)
+
+
+@pytest.mark.parametrize("count", [5, 40])
+def test_a_note_costs_the_same_with_5_and_40_remarks_and_earlier_notes(
+    client, django_assert_num_queries, count
+):
+    medewerker, [dossier], notes = medewerker_with_notes(1, count)
+    note = notes[-1]
+    directie = dossier.school.memberships.get().user
+    Opmerking.objects.bulk_create(
+        Opmerking(
+            consultatie=note,
+            text=f"Opmerking {index}",
+            author=directie if index % 2 else medewerker,
+            author_organisation=dossier.school if index % 2 else note.author_organisation,
+        )
+        for index in range(count)
+    )
+    note.participants.set([directie])
+    client.force_login(medewerker)
+    url = reverse("consultatie:detail", kwargs={"pk": dossier.pk, "note_pk": note.pk})
+    # 1. the dossier with the access flags, 2. the note (author and organisation joined in),
+    # 3. its participants, 4. its themes, 5. its remarks (author and organisation joined in),
+    # 6. the audit event, 7. the earlier notes on the same theme or label, 8. their themes
+    with django_assert_num_queries(REQUEST_OVERHEAD + 8):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["note"].opmerkingen.all()) == count
+    assert response.context["earlier"]
+
+
+def test_the_search_finds_nothing_without_access(client):
+    """The search finds nothing in a school whose dossier the medewerker cannot read."""
+    medewerker, _dossiers, _notes = medewerker_with_notes(1, 5)
+    colleague = clb_medewerker(medewerker.memberships.get().organisation)
+    school, directie = school_served_by(medewerker.memberships.get().organisation)
+    access_grant(
+        dossier=school.dossier, granted_by=directie, user=colleague, level=AccessLevel.CONTRIBUTE
+    )
+    client.force_login(colleague)
+    response = client.get(reverse("dossier:zoeken"), {"q": "leesmotivatie"})
+    assert response.status_code == 200
+    assert response.context["results"] == []

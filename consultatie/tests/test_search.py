@@ -1,0 +1,406 @@
+"""Full-text search over consultation notes and signals, on PostgreSQL.
+
+The Dutch stemmer maps "fietsen" to 'fiets' but the query "fiets" to 'fiet', so every term is
+matched as a prefix: these tests hold that inflected and partial words are found, that every
+term must match, that more mentions rank higher, that nobody finds anything in a dossier they
+may not read, and that the Zoeken page escapes what people wrote.
+"""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.services import AccessLevel, access_grant
+from consultatie.models import AskedBy, Consultatie, SubjectKind
+from consultatie.selectors import search_notes
+from consultatie.services import consultatie_create
+from dossier.models import Thema
+from signalen.models import Bron, Signaal
+from signalen.selectors import search_signals
+from signalen.services import signaal_create
+
+pytestmark = pytest.mark.django_db
+
+SEARCH_URL = reverse("dossier:zoeken")
+
+FIETSEN = "De leerlingen laten hun fietsen kriskras op de speelplaats staan."
+STALLING = "De school vraagt advies over een veiligere fietsenstalling aan de poort."
+PESTEN = "Meldingen van pesten in de refter tijdens de middagpauze."
+GEPEST = "Een leerling van 4B wordt al weken gepest via sociale media."
+
+
+@pytest.fixture
+def thema():
+    return Thema.objects.get_or_create(name="Welbevinden (zoektest)", defaults={"position": 1})[0]
+
+
+@pytest.fixture
+def bron():
+    return Bron.objects.get_or_create(name="Eigen observatie (zoektest)", defaults={"position": 1})[
+        0
+    ]
+
+
+def note(dossier, author, thema, question, *, label="5B", advice="", days_ago=10):
+    return consultatie_create(
+        dossier=dossier,
+        author=author,
+        themas=[thema],
+        date=timezone.localdate() - datetime.timedelta(days=days_ago),
+        asked_by=AskedBy.ZORGCOORDINATOR,
+        subject_kind=SubjectKind.KLAS,
+        label=label,
+        question=question,
+        advice=advice,
+    )
+
+
+@pytest.fixture
+def notes(region, thema):
+    """Notes in school A's dossier, written by the CLB medewerker of CLB Leie."""
+    author = region.clb_medewerker_a
+    return {
+        "fietsen": note(region.dossier_a, author, thema, FIETSEN),
+        "stalling": note(region.dossier_a, author, thema, STALLING),
+        "pesten": note(region.dossier_a, author, thema, PESTEN),
+        "gepest": note(region.dossier_a, author, thema, GEPEST),
+    }
+
+
+@pytest.fixture
+def note_b(region, thema):
+    """A note about fietsen in school B's dossier, by the medewerker of CLB Schelde."""
+    access_grant(
+        dossier=region.dossier_b,
+        granted_by=region.directie_b,
+        user=region.clb_medewerker_other,
+        level=AccessLevel.CONTRIBUTE,
+    )
+    return note(
+        region.dossier_b,
+        region.clb_medewerker_other,
+        thema,
+        "Ook in het Sint-Lievenscollege staan de fietsen overal.",
+    )
+
+
+@pytest.fixture
+def signaal(region, thema, bron):
+    return signaal_create(
+        dossier=region.dossier_a,
+        author=region.clb_medewerker_a,
+        title="Gestolen fietsen aan de schoolpoort",
+        text="Drie ouders meldden deze maand een gestolen fiets.",
+        thema=thema,
+        bron=bron,
+    )
+
+
+def detail_url(consultatie: Consultatie) -> str:
+    return reverse("consultatie:detail", args=[consultatie.dossier_id, consultatie.pk])
+
+
+def pks(rows):
+    return {row.pk for row in rows}
+
+
+# --- what a query finds ----------------------------------------------------------------------
+
+
+def test_a_prefix_finds_inflected_and_partial_words(region, notes, signaal):
+    found = search_notes(region.clb_medewerker_a, "fiets")
+    assert pks(found) == {notes["fietsen"].pk, notes["stalling"].pk}
+    assert pks(search_signals(region.clb_medewerker_a, "fiets")) == {signaal.pk}
+    # upper case and surrounding punctuation change nothing
+    assert pks(search_notes(region.clb_medewerker_a, "  FIETS!? ")) == pks(found)
+
+
+def test_pest_finds_pesten_and_the_full_word_finds_gepest(region, notes):
+    assert notes["pesten"].pk in pks(search_notes(region.clb_medewerker_a, "pest"))
+    assert pks(search_notes(region.clb_medewerker_a, "pesten")) >= {notes["pesten"].pk}
+    assert pks(search_notes(region.clb_medewerker_a, "gepest")) == {notes["gepest"].pk}
+
+
+def test_every_term_must_match(region, notes, thema):
+    both = note(
+        region.dossier_a,
+        region.clb_medewerker_a,
+        thema,
+        "Aan de fietsenstalling wordt er gepest en soms ook gevochten.",
+    )
+    assert pks(search_notes(region.clb_medewerker_a, "fiets gepest")) == {both.pk}
+    assert pks(search_notes(region.clb_medewerker_a, "gepest fiets")) == {both.pk}
+    assert search_notes(region.clb_medewerker_a, "fiets zwembad") == []
+
+
+def test_a_note_that_mentions_the_term_three_times_ranks_first(region, thema):
+    author = region.clb_medewerker_a
+    once = note(
+        region.dossier_a,
+        author,
+        thema,
+        "Het team wil het rekenen anders aanpakken in de tweede graad van de school.",
+    )
+    thrice = note(
+        region.dossier_a,
+        author,
+        thema,
+        "Rekenen blijft moeilijk: het rekenen op papier en het rekenen uit het hoofd.",
+        days_ago=200,  # older, and written first: only the rank can put it on top
+    )
+    found = search_notes(author, "rekenen")
+    assert [n.pk for n in found] == [thrice.pk, once.pk]
+    assert found[0].rank > found[1].rank
+
+
+def test_signals_are_ranked_by_relevance_not_by_recent_activity(region, thema, bron):
+    """search_signals promises "best first"; its list ordering must not replace the rank.
+
+    _with_list_data() orders by last activity; applied after search() it replaced the rank
+    order, so the most recently active signals came first and the 25 kept were the most
+    recent, not the best.
+    """
+    author = region.clb_medewerker_a
+    common = {"dossier": region.dossier_a, "author": author, "thema": thema, "bron": bron}
+    thrice = signaal_create(
+        title="Rekenen blijft moeilijk",
+        text="Het rekenen op papier en het rekenen uit het hoofd gaan achteruit.",
+        **common,
+    )
+    once = signaal_create(
+        title="Andere aanpak in de tweede graad",
+        text="Het team wil het rekenen anders aanpakken.",
+        **common,
+    )
+    assert once.last_activity_at > thrice.last_activity_at
+    found = search_signals(author, "rekenen")
+    assert [s.rank for s in found] == sorted((s.rank for s in found), reverse=True)
+    assert [s.pk for s in found] == [thrice.pk, once.pk]
+    assert pks(search_signals(author, "rekenen", limit=1)) == {thrice.pk}
+
+
+# --- nobody finds what they may not read -----------------------------------------------------
+
+
+def test_results_stay_within_the_dossiers_a_person_may_read(region, notes, note_b, signaal):
+    # CLB Leie serves school A only
+    assert note_b.pk not in pks(search_notes(region.clb_medewerker_a, "fiets"))
+    # CLB Schelde serves school B; its stale grant on A (no partnership) gives nothing there
+    assert pks(search_notes(region.clb_medewerker_other, "fiets")) == {note_b.pk}
+    assert search_signals(region.clb_medewerker_other, "fiets") == []
+    # the directie of B sees B's notes, not A's; the directie of A the reverse
+    assert pks(search_notes(region.directie_b, "fiets")) == {note_b.pk}
+    assert pks(search_notes(region.directie_a, "fiets")) == {
+        notes["fietsen"].pk,
+        notes["stalling"].pk,
+    }
+
+
+@pytest.mark.parametrize("persona", ["lsc_anker_a", "leerkracht_a", "platform_admin"])
+def test_people_who_may_not_read_notes_or_signals_find_nothing(
+    client, region, notes, signaal, persona
+):
+    person = region.persona(persona)
+    assert search_notes(person, "fiets") == []
+    assert search_signals(person, "fiets") == []
+    client.force_login(person)
+    response = client.get(SEARCH_URL, {"q": "fiets"})
+    assert response.status_code == 200
+    assert response.context["results"] == []
+    assert "<mark>" not in response.content.decode()
+
+
+def test_the_lsc_finds_nothing_even_with_a_grant_but_the_pbd_finds_signals(region, notes, signaal):
+    # the LSC ankerpersoon holds a contribute grant on A, the PBD a read grant
+    assert region.lsc_anker_a.dossieruserobjectpermission_set.filter(
+        content_object=region.dossier_a
+    ).exists()
+    assert search_notes(region.lsc_anker_a, "fiets") == []
+    assert search_signals(region.lsc_anker_a, "fiets") == []
+    assert search_notes(region.pbd_begeleider_a, "fiets") == []
+    assert pks(search_signals(region.pbd_begeleider_a, "fiets")) == {signaal.pk}
+
+
+# --- the Zoeken page -------------------------------------------------------------------------
+
+
+def test_the_search_page_shows_notes_and_signals_with_highlights(client, region, notes, signaal):
+    client.force_login(region.clb_medewerker_a)
+    response = client.get(SEARCH_URL, {"q": "fiets"})
+    assert response.status_code == 200
+    results = response.context["results"]
+    assert {(r["kind"], r["url"]) for r in results} == {
+        ("consultatie", detail_url(notes["fietsen"])),
+        ("consultatie", detail_url(notes["stalling"])),
+        ("signaal", reverse("signalen:detail", args=[region.dossier_a.pk, signaal.pk])),
+    }
+    body = response.content.decode()
+    assert body.count('class="signal-card"') == 3
+    for url in (r["url"] for r in results):
+        assert f'href="{url}"' in body
+    assert "<mark>fietsen</mark>" in body
+    assert "<mark>fietsenstalling</mark>" in body
+    assert "<mark>fiets</mark>" in body  # "een gestolen fiets." in the signal
+    # only words that start with the term are marked
+    marked = set(re.findall(r"<mark>(.*?)</mark>", body))
+    assert marked == {"fietsen", "fietsenstalling", "fiets"}
+
+
+def test_the_search_page_escapes_what_people_wrote(client, region, thema):
+    written = note(
+        region.dossier_a,
+        region.clb_medewerker_a,
+        thema,
+        'Fietsen <script>alert("x")</script> en <b>vet</b> & co.',
+        label="<i>3A</i>",
+    )
+    client.force_login(region.clb_medewerker_a)
+    response = client.get(SEARCH_URL, {"q": "fietsen"})
+    assert response.status_code == 200
+    assert [r["url"] for r in response.context["results"]] == [detail_url(written)]
+    body = response.content.decode()
+    assert "<script>alert" not in body
+    assert "<b>vet</b>" not in body
+    assert "<i>3A</i>" not in body
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in body
+    assert "&lt;b&gt;vet&lt;/b&gt; &amp; co." in body
+    assert "&lt;i&gt;3A&lt;/i&gt;" in body
+    assert "<mark>Fietsen</mark>" in body
+
+
+def test_the_highlight_does_not_break_html_entities(client, region, thema):
+    """A term that starts an entity name ("quot", "am", "lt", "gt") must not be marked inside it.
+
+    When the <mark> pattern ran over the escaped text, "&quot;" became "&<mark>quot</mark>;"
+    and the reader saw a literal &quot; instead of a quotation mark.
+    """
+    written = note(
+        region.dossier_a,
+        region.clb_medewerker_a,
+        thema,
+        'De school noemt het "quotum" voor leersteun te laag.',
+    )
+    client.force_login(region.clb_medewerker_a)
+    response = client.get(SEARCH_URL, {"q": "quot"})
+    assert [r["url"] for r in response.context["results"]] == [detail_url(written)]
+    excerpt = str(response.context["results"][0]["excerpt"])
+    assert "&quot;<mark>quotum</mark>&quot;" in excerpt
+    assert "&<mark>" not in excerpt
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "!!!",
+        "?",
+        "&|!():*'\"\\",
+        "fiets:* | pest",
+        "fiets & ! pest",
+        "de het een",  # only stop words: an empty tsquery
+        "__ ²",
+        "a",
+        "x" * 200,
+        "fiets " * 34,
+        " ".join(f"woord{n}" for n in range(30)),
+        "fiets\x00",
+    ],
+)
+def test_odd_queries_give_400_or_nothing_never_500(client, region, notes, query):
+    client.force_login(region.clb_medewerker_a)
+    response = client.get(SEARCH_URL, {"q": query})
+    assert response.status_code in (200, 400)
+    # no note holds both "fiets" and "pest", or any of the other words
+    assert response.context["results"] == []
+
+
+def test_a_query_of_punctuation_only_is_empty_and_a_long_query_is_refused(client, region, notes):
+    client.force_login(region.clb_medewerker_a)
+    response = client.get(SEARCH_URL, {"q": "!?;-,."})
+    assert response.status_code == 200
+    assert response.context["results"] == []
+    assert search_notes(region.clb_medewerker_a, "!?;-,.") == []
+    response = client.get(SEARCH_URL, {"q": "fiets " * 34})
+    assert response.status_code == 400
+    assert response.context["results"] == []
+
+
+def test_a_query_with_operators_is_taken_as_words(client, region, notes):
+    # "|" and "!" are not passed to to_tsquery: "fiets:* | pest" means fiets AND pest
+    assert search_notes(region.clb_medewerker_a, "fiets:* | pest") == []
+    assert pks(search_notes(region.clb_medewerker_a, "fiets ! poort")) == {notes["stalling"].pk}
+
+
+def test_an_empty_query_shows_the_form_without_results(client, region, notes):
+    client.force_login(region.clb_medewerker_a)
+    response = client.get(SEARCH_URL)
+    assert response.status_code == 200
+    assert response.context["results"] == []
+    response = client.get(SEARCH_URL, {"q": "   "})
+    assert response.status_code == 200
+    assert response.context["results"] == []
+
+
+# --- the index -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("table", "index"),
+    [
+        ("consultatie_consultatie", "consultatie_consultatie_search_gin"),
+        ("signalen_signaal", "signalen_signaal_search_gin"),
+    ],
+)
+def test_the_search_vector_has_a_gin_index_that_the_search_uses(region, notes, table, index):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexname = %s",
+            [table, index],
+        )
+        rows = cursor.fetchall()
+        assert len(rows) == 1
+        assert "USING gin (search_vector)" in rows[0][0]
+        cursor.execute(
+            "SELECT is_generated, generation_expression FROM information_schema.columns "
+            "WHERE table_name = %s AND column_name = 'search_vector'",
+            [table],
+        )
+        generated, expression = cursor.fetchone()
+        assert generated == "ALWAYS"
+        assert "to_tsvector('dutch'" in expression
+        # With a handful of rows a sequential scan is cheaper; forbid it to see the index used.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            f"EXPLAIN SELECT id FROM {table} "  # noqa: S608 - fixed table names
+            "WHERE search_vector @@ to_tsquery('dutch', %s)",
+            ["fiet:*"],
+        )
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert f"Bitmap Index Scan on {index}" in plan
+
+
+def test_the_search_query_filters_on_the_indexed_vector(region, notes):
+    """The SQL search_notes runs matches the generated column, not a fresh to_tsvector()."""
+    with CaptureQueriesContext(connection) as queries:
+        search_notes(region.clb_medewerker_a, "fiets")
+    sql = next(q["sql"] for q in queries if "consultatie_consultatie" in q["sql"])
+    assert '"consultatie_consultatie"."search_vector" @@ to_tsquery' in sql
+    assert "to_tsvector" not in sql
+
+
+def test_signal_supplements_are_searched_too(region, signaal):
+    from signalen.services import aanvulling_add
+    from signalen.workflow import Kind
+
+    aanvulling_add(
+        signaal=signaal,
+        author=region.zorg_a,
+        kind=Kind.DUIDING,
+        text="Het gaat vooral om de fietsenrekken aan de sporthal.",
+    )
+    assert "fietsenrekken" in Signaal.objects.get(pk=signaal.pk).search_text
+    assert pks(search_signals(region.zorg_a, "fietsenrek")) == {signaal.pk}

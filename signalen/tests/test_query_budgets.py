@@ -1,0 +1,111 @@
+"""Query budgets of the signal pages: the same number of queries at any size.
+
+Each page is requested as a CLB medewerker (no superuser) at two sizes, with the count asserted
+exactly and the queries named, so an N+1 shows up as a failure.
+"""
+
+import pytest
+from django.urls import reverse
+
+from signalen.services import aanvulling_correct, signaal_change_status
+from signalen.tests.factories import (
+    AanvullingFactory,
+    BronFactory,
+    SignaalFactory,
+    ThemaFactory,
+    clb_medewerker,
+    school_served_by,
+)
+from signalen.views import PAGE_SIZE
+from signalen.workflow import Kind, Status
+from tests.test_query_budgets import REQUEST_OVERHEAD
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HX-Request": "true", "HX-Target": "signal-results"}
+KINDS = [Kind.DUIDING, Kind.ADVIES, Kind.AFSPRAAK, Kind.STAND_VAN_ZAKEN, Kind.OPMERKING]
+
+
+def signals_in(counts: list[int]):
+    """A CLB medewerker with contribute access to one school per entry of ``counts``, each
+    with that many signals, and each signal with two supplements (one of them by the school).
+    """
+    medewerker = clb_medewerker()
+    clb = medewerker.memberships.get().organisation
+    thema, bron = ThemaFactory(), BronFactory()
+    dossiers = []
+    for count in counts:
+        school, directie = school_served_by(clb, grant_to=[medewerker])
+        dossiers.append(school.dossier)
+        for _ in range(count):
+            signaal = SignaalFactory(
+                dossier=school.dossier, author=medewerker, thema=thema, bron=bron
+            )
+            AanvullingFactory(signaal=signaal, author=directie, kind=Kind.DUIDING)
+            AanvullingFactory(signaal=signaal, author=medewerker, kind=Kind.ADVIES)
+    return medewerker, dossiers
+
+
+@pytest.mark.parametrize("count", [10, 200])
+def test_signal_lists_cost_the_same_at_10_and_200_signals(client, django_assert_num_queries, count):
+    # the dossier has ``count`` signals; two more schools add a tenth of that each to the
+    # cross-school list (built once for both pages: building signals through the services
+    # is what takes the time)
+    medewerker, dossiers = signals_in([count, count // 10, count // 10])
+    client.force_login(medewerker)
+
+    # 1. the dossier with the access flags, 2. the count for the paginator, 3. the school years
+    # for the PDF overview form, 4. the themes and 5. the sources in the filters,
+    # 6. the page of signals (theme, source, school and supplement count joined in)
+    with django_assert_num_queries(REQUEST_OVERHEAD + 6):
+        response = client.get(reverse("signalen:list", kwargs={"pk": dossiers[0].pk}))
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == count
+    assert len(response.context["page"].object_list) == min(count, PAGE_SIZE)
+
+    # 1. the count for the paginator, 2. the themes and 3. the sources in the filters,
+    # 4. the readable dossiers (with their school) for the school filter,
+    # 5. the page of signals (theme, source, school and supplement count joined in)
+    with django_assert_num_queries(REQUEST_OVERHEAD + 5):
+        response = client.get(reverse("signalen:my_schools"))
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == count + 2 * (count // 10)
+    assert {s.aanvulling_count for s in response.context["page"].object_list} == {2}
+
+    # the htmx partials render no filter form and no report form: 1. the dossier with the
+    # access flags, 2. the count, 3. the page of signals
+    with django_assert_num_queries(REQUEST_OVERHEAD + 3):
+        client.get(
+            reverse("signalen:list", kwargs={"pk": dossiers[0].pk}),
+            {"status": Status.IN_BESPREKING},
+            headers=HTMX,
+        )
+    # 1. the count, 2. the page of signals
+    with django_assert_num_queries(REQUEST_OVERHEAD + 2):
+        client.get(reverse("signalen:my_schools"), {"q": "patroon"}, headers=HTMX)
+
+
+@pytest.mark.parametrize("count", [5, 100])
+def test_signal_detail_costs_the_same_with_5_and_100_supplements(
+    client, django_assert_num_queries, count
+):
+    medewerker, [dossier] = signals_in([0])
+    school = dossier.school
+    directie = school.memberships.get().user
+    signaal = SignaalFactory(dossier=dossier, author=medewerker)
+    for index in range(count):
+        author = directie if index % 2 else medewerker
+        aanvulling = AanvullingFactory(signaal=signaal, author=author, kind=KINDS[index % 5])
+        if index % 3 == 0:
+            # some corrected supplements, with their earlier versions
+            aanvulling_correct(aanvulling=aanvulling, author=author, text=f"Verbeterd {index}")
+    signaal_change_status(signaal=signaal, actor=medewerker, to_status=Status.IN_BESPREKING)
+    client.force_login(medewerker)
+    url = reverse("signalen:detail", kwargs={"pk": dossier.pk, "signaal_pk": signaal.pk})
+    # 1. the dossier with the access flags, 2. the signal with theme, source, author and
+    # organisation, 3. the supplements with their authors, 4. their earlier versions,
+    # 5. the timeline events with their actors
+    with django_assert_num_queries(REQUEST_OVERHEAD + 5):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len([e for e in response.context["story"].entries if e.aanvulling]) == count
