@@ -41,6 +41,12 @@ def readable_dossiers(user):
     return dossiers_for_user(user, section=Section.CONSULTATIES)
 
 
+def readable_dossier_ids(user) -> list[int]:
+    """The ids first (one small query), so the planner filters notes by dossier with its index
+    instead of guessing how many dossiers the access subquery lets through."""
+    return list(readable_dossiers(user).values_list("pk", flat=True))
+
+
 def note_get_for_user(user, *, pk, note_pk, write: bool = False):
     """(dossier, access, note) or 404: LSC and PBD staff get 404 even with a grant."""
     dossier, access = require_section(user, pk, Section.CONSULTATIES, write=write)
@@ -125,5 +131,5 @@ def theme_overview(notes: QuerySet[Consultatie]) -> ThemeOverview:
 
 
 def search_notes(user, query: str, *, limit: int = 25) -> list[Consultatie]:
-    notes = Consultatie.objects.filter(dossier__in=readable_dossiers(user).values("pk"))
+    notes = Consultatie.objects.filter(dossier_id__in=readable_dossier_ids(user))
     return list(_with_list_data(search(notes, query))[:limit])

@@ -18,7 +18,7 @@ from consultatie.selectors import (
     earlier_advice,
     note_get_for_user,
     notes_for_dossier,
-    readable_dossiers,
+    readable_dossier_ids,
     theme_overview,
 )
 from consultatie.services import (
@@ -260,8 +260,8 @@ def dossier_themes(request, pk):
 @require_GET
 def my_themes(request):
     """The same red threads across all schools whose notes the person may read."""
-    dossiers = readable_dossiers(request.user)
-    overview = theme_overview(Consultatie.objects.filter(dossier__in=dossiers.values("pk")))
+    ids = readable_dossier_ids(request.user)
+    overview = theme_overview(Consultatie.objects.filter(dossier_id__in=ids))
     is_clb_directeur = (
         Membership.objects.active_on(timezone.localdate())
         .filter(user=request.user, role=Role.CLB_DIRECTEUR)
@@ -272,7 +272,7 @@ def my_themes(request):
         "consultatie/my_themes.html",
         {
             "overview": overview,
-            "school_count": dossiers.count(),
+            "school_count": len(ids),
             "is_clb_directeur": is_clb_directeur,
         },
     )

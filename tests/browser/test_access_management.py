@@ -133,7 +133,12 @@ def test_keyboard_only_skip_link_and_search_by_instellingsnummer(
     page.keyboard.press("Enter")
     expect(page.locator("main#main")).to_be_focused()
 
-    # From the main content the next Tab reaches the search box.
+    # From the main content, Tab passes the three quick links and then reaches the search box.
+    quick_links = page.locator(".quick-links a")
+    expect(quick_links).to_have_count(3)
+    for index in range(3):
+        page.keyboard.press("Tab")
+        expect(quick_links.nth(index)).to_be_focused()
     page.keyboard.press("Tab")
     search = page.locator("input[name=q]")
     expect(search).to_be_focused()
