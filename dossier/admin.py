@@ -13,9 +13,8 @@ class PartnershipAdmin(PlatformAdminMixin, admin.ModelAdmin):
     list_select_related = ["school", "partner"]
 
 
-@admin.register(Thema)
-class ThemaAdmin(PlatformAdminMixin, admin.ModelAdmin):
-    """Themes are used by signals and consultations; retire one by switching it off."""
+class ReferenceItemAdmin(PlatformAdminMixin, admin.ModelAdmin):
+    """Lists that records refer to: retire an entry by switching it off, never delete it."""
 
     list_display = ["name", "is_active", "position"]
     list_editable = ["is_active", "position"]
@@ -23,6 +22,11 @@ class ThemaAdmin(PlatformAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Thema)
+class ThemaAdmin(ReferenceItemAdmin):
+    """Themes are used by signals and consultations."""
 
 
 @admin.register(RetentionPolicy)

@@ -190,20 +190,27 @@ class AuditEvent(models.Model):
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.get_action_display()}"
 
 
-class Thema(models.Model):
-    """A theme that signals and consultations are filed under; administrators keep the list."""
+class ReferenceItem(models.Model):
+    """An entry of a list administrators keep (themes, sources): switched off, never deleted."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
     is_active = models.BooleanField(_("in use"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=100)
 
     class Meta:
-        verbose_name = _("theme")
-        verbose_name_plural = _("themes")
+        abstract = True
         ordering = ["position", "name"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class Thema(ReferenceItem):
+    """A theme that signals and consultations are filed under."""
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
 
 
 class Report(models.Model):

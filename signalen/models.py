@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from dossier.models import Dossier, Thema
+from dossier.models import Dossier, ReferenceItem, Thema
 from samenwerking.schoolyear import validate_school_year
 from signalen.workflow import OPEN_STATUSES, QUESTION, Kind, Status
 
@@ -12,20 +12,12 @@ TEXT_MAX = 2000
 SUPPLEMENT_MAX = 4000
 
 
-class Bron(models.Model):
+class Bron(ReferenceItem):
     """Where a signal comes from (LARS registration, the CLB's own data, parents, ...)."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    is_active = models.BooleanField(_("in use"), default=True)
-    position = models.PositiveSmallIntegerField(_("position"), default=100)
-
-    class Meta:
+    class Meta(ReferenceItem.Meta):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
-        ordering = ["position", "name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Signaal(models.Model):
