@@ -16,6 +16,8 @@ from .base import REDIS_URL  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Uploaded and generated files of a test run go to a folder of their own, not the checkout.
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="samenwerking-test-media-"))
+# WhiteNoise looks for collected static files; tests serve them from the finders instead.
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="samenwerking-test-static-"))
 # Each test run gets its own cache namespace on the shared Redis.
 CACHES = {
     "default": {
