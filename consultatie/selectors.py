@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from consultatie.models import Consultatie, Opmerking
 from dossier.models import Thema
 from samenwerking.access import Section, dossiers_for_user, require_section
-from samenwerking.search import search
+from samenwerking.search import search_top
 
 DEFAULT_PROMPTS = {
     "question": gettext_lazy(
@@ -132,4 +132,4 @@ def theme_overview(notes: QuerySet[Consultatie]) -> ThemeOverview:
 
 def search_notes(user, query: str, *, limit: int = 25) -> list[Consultatie]:
     notes = Consultatie.objects.filter(dossier_id__in=readable_dossier_ids(user))
-    return list(_with_list_data(search(notes, query))[:limit])
+    return search_top(notes, query, limit=limit, detail=_with_list_data(Consultatie.objects.all()))

@@ -94,3 +94,22 @@ def highlight(text: str, query: str, *, limit: int = 240) -> str:
         last = match.end()
     pieces.append(escape(excerpt[last:]))
     return mark_safe(prefix + "".join(pieces) + suffix)  # noqa: S308 - every piece escaped
+
+
+def search_top(queryset: QuerySet, query: str, *, limit: int, detail: QuerySet) -> list:
+    """The ``limit`` best matches, loaded from ``detail`` (with its joins and prefetches).
+
+    Ranking runs on the narrow rows first (id and rank only); the joins for display are paid
+    for the page of results alone, not for every match.
+    """
+    ranked = list(search(queryset, query).values_list("pk", "rank")[:limit])
+    if not ranked:
+        return []
+    objects = detail.in_bulk([pk for pk, _rank in ranked])
+    results = []
+    for pk, rank in ranked:
+        obj = objects.get(pk)
+        if obj is not None:
+            obj.rank = rank
+            results.append(obj)
+    return results

@@ -112,9 +112,9 @@ def can_write_signals(access: DossierAccess) -> bool:
 
 def search_signals(user, query: str, *, limit: int = 25) -> list[Signaal]:
     """Signals matching ``query`` in the dossiers where ``user`` reads signals, best first."""
-    from samenwerking.search import search
+    from samenwerking.search import search_top
 
     readable = list(dossiers_for_user(user, section=Section.SIGNALEN).values_list("pk", flat=True))
     signalen = Signaal.objects.filter(dossier_id__in=readable)
-    # search() ranks; the list data's own order (last activity) must not override that
-    return list(_with_list_data(search(signalen, query)).order_by("-rank", "-pk")[:limit])
+    # ranked by relevance; the list data's own order (last activity) plays no part here
+    return search_top(signalen, query, limit=limit, detail=_with_list_data(Signaal.objects.all()))

@@ -131,10 +131,11 @@ def test_the_search_page_costs_the_same_at_20_and_400_notes(
 ):
     medewerker, _dossiers, _notes = medewerker_with_notes(3, count)
     client.force_login(medewerker)
-    # 1. the ids of the dossiers whose notes the person reads, 2. the matching notes there
-    # (dossier and school joined in), 3. their themes, 4. the ids of the dossiers whose signals
-    # the person reads, 5. the matching signals (none here, so nothing is prefetched for them)
-    with django_assert_num_queries(REQUEST_OVERHEAD + 5):
+    # 1. the ids of the dossiers whose notes the person reads, 2. the best matching note ids
+    # there, ranked, 3. those notes (dossier and school joined in), 4. their themes, 5. the ids
+    # of the dossiers whose signals the person reads, 6. the best matching signal ids (none
+    # here, so no signal is loaded)
+    with django_assert_num_queries(REQUEST_OVERHEAD + 6):
         response = client.get(reverse("dossier:zoeken"), {"q": "leesmotivatie"})
     assert response.status_code == 200
     assert len(response.context["results"]) == min(count, 25)
