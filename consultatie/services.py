@@ -13,13 +13,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, User, active_q
+from accounts.models import Organisation, User
 from accounts.roles import OrganisationKind
 from consultatie.models import Consultatie, Opmerking, Status
 from consultatie.privacy import find_identifiers, looks_like_full_name
 from dossier.models import AuditEvent, Dossier, Thema
 from dossier.services import audit_record
-from samenwerking.access import SECTION_RULES, Section, user_flags
+from samenwerking.access import Section, partner_organisation_of, section_sides
 from samenwerking.schoolyear import school_year_of
 
 TEXT_FIELDS = ("label", "other_participants", "question", "analysis", "advice", "next_steps")
@@ -30,21 +30,13 @@ class FullNameWarning(ValidationError):
 
 
 def _writer_sides(user: User, dossier: Dossier) -> frozenset[str]:
-    return user_flags(user, dossier).write_sides & SECTION_RULES[Section.CONSULTATIES].writes
+    return section_sides(user, dossier, Section.CONSULTATIES, write=True)
 
 
 def _clb_of(user: User, dossier: Dossier) -> Organisation:
     """The CLB on whose behalf ``user`` writes notes in ``dossier``; PermissionDenied if none."""
     if OrganisationKind.CLB in _writer_sides(user, dossier):
-        clb = (
-            Organisation.objects.filter(
-                active_q("memberships__"), memberships__user=user, kind=OrganisationKind.CLB
-            )
-            .filter(
-                active_q("served_partnerships__"), served_partnerships__school_id=dossier.school_id
-            )
-            .first()
-        )
+        clb = partner_organisation_of(user, dossier, OrganisationKind.CLB)
         if clb:
             return clb
     raise PermissionDenied(_("Only the school's CLB writes consultation notes."))

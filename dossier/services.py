@@ -32,7 +32,7 @@ from dossier.models import (
 from dossier.pdf import render_pdf
 from dossier.report_kinds import REPORT_KINDS
 from dossier.uploads import check_upload
-from samenwerking.access import Section
+from samenwerking.access import Section, section_sides
 
 logger = logging.getLogger(__name__)
 
@@ -254,18 +254,11 @@ def _enqueue_notifications(ids: list[int]) -> None:
 BIN_DAYS = 30
 
 
-def _sides_for(user, dossier, section: Section, *, write: bool) -> frozenset[str]:
-    from samenwerking.access import SECTION_RULES, user_flags
-
-    access = user_flags(user, dossier)
-    sides = access.write_sides if write else access.read_sides
-    return sides & SECTION_RULES[section].writes if write else sides & SECTION_RULES[section].reads
-
-
 def document_may_write(user, document: Document) -> bool:
     """School and the partners in the document's audience, with contribute access."""
     return bool(
-        _sides_for(user, document.dossier, Section.DOCUMENTEN, write=True) & document.audience_sides
+        section_sides(user, document.dossier, Section.DOCUMENTEN, write=True)
+        & document.audience_sides
     )
 
 
@@ -403,7 +396,7 @@ def partner_organisations(dossier: Dossier) -> dict[str, list[Organisation]]:
 
 
 def _agreement_writer_sides(user, dossier) -> frozenset[str]:
-    return _sides_for(user, dossier, Section.AFSPRAKEN, write=True)
+    return section_sides(user, dossier, Section.AFSPRAKEN, write=True)
 
 
 def _validate_parties(dossier: Dossier, parties: dict[str, tuple[Organisation, str]]) -> None:

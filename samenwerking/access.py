@@ -296,3 +296,24 @@ def user_flags(user, dossier, *, day: datetime.date | None = None) -> DossierAcc
     )
     row = User.objects.filter(pk=user.pk).annotate(**flags).values(*flags.keys()).first()
     return DossierAccess.from_flags(row or {})
+
+
+def section_sides(user, dossier, section: Section, *, write: bool = False) -> frozenset[str]:
+    """The sides on which ``user`` may read (or write) ``section`` in ``dossier``."""
+    access = user_flags(user, dossier)
+    rule = SECTION_RULES[section]
+    if write:
+        return access.write_sides & rule.writes
+    return access.read_sides & rule.reads
+
+
+def partner_organisation_of(user, dossier, kind: str):
+    """The organisation of ``kind`` that ``user`` works for and that serves the dossier's school
+    today, or None."""
+    from accounts.models import Organisation
+
+    return (
+        Organisation.objects.filter(active_q("memberships__"), memberships__user=user, kind=kind)
+        .filter(active_q("served_partnerships__"), served_partnerships__school_id=dossier.school_id)
+        .first()
+    )

@@ -14,11 +14,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, User, active_q
+from accounts.models import Organisation, User
 from accounts.roles import OrganisationKind
 from dossier.models import Dossier, Thema
 from dossier.services import notifications_create
-from samenwerking.access import SECTION_RULES, Section, user_flags
+from samenwerking.access import Section, partner_organisation_of, section_sides
 from samenwerking.schoolyear import school_year_of
 from signalen.models import (
     TEXT_MAX,
@@ -37,22 +37,11 @@ def _writer_organisation(*, user: User, dossier: Dossier) -> Organisation:
 
     Raises PermissionDenied when the person may not write signals there.
     """
-    sides = user_flags(user, dossier).write_sides & SECTION_RULES[Section.SIGNALEN].writes
+    sides = section_sides(user, dossier, Section.SIGNALEN, write=True)
     if OrganisationKind.SCHOOL in sides:
         return dossier.school
     if OrganisationKind.CLB in sides:
-        clb = (
-            Organisation.objects.filter(
-                active_q("memberships__"),
-                memberships__user=user,
-                kind=OrganisationKind.CLB,
-            )
-            .filter(
-                active_q("served_partnerships__"),
-                served_partnerships__school_id=dossier.school_id,
-            )
-            .first()
-        )
+        clb = partner_organisation_of(user, dossier, OrganisationKind.CLB)
         if clb:
             return clb
     raise PermissionDenied(_("You may not write signals in this dossier."))
