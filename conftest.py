@@ -9,10 +9,14 @@ import pytest
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
-from accounts.services import AccessLevel, access_grant
-from accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from dossier.models import Dossier
-from dossier.tests.factories import PartnershipFactory
+from accounts.tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    UserFactory,
+)
+from dossier.core.models import Dossier
+from dossier.core.services import AccessLevel, access_grant
 
 
 @dataclass

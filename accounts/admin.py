@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.imports import ImportFailed, schools_import_csv
-from accounts.models import Membership, Organisation, User, Vestiging
+from accounts.models import Membership, Organisation, Partnership, User, Vestiging
 from accounts.services import membership_end
-from dossier.services import dossier_create
+from dossier.core.services import dossier_create
 
 admin.site.unregister(EmailAddress)
 admin.site.unregister(Group)  # roles are memberships, never groups
@@ -258,3 +258,12 @@ class AuthenticatorAdmin(PlatformAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(PlatformAdminMixin, admin.ModelAdmin):
+    list_display = ["school", "partner", "partner_kind", "start_date", "end_date"]
+    list_filter = [ActiveFilter, "partner_kind"]
+    search_fields = ["school__name", "school__instellingsnummer", "partner__name"]
+    autocomplete_fields = ["school", "partner"]
+    list_select_related = ["school", "partner"]

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from accounts.roles import OrganisationKind
-from dossier.services import dossier_create, partnership_create
+from accounts.services import partnership_create
+from dossier.core.services import dossier_create
 
 REQUIRED_COLUMNS = ("instellingsnummer", "naam")
 KNOWN_COLUMNS = ("instellingsnummer", "naam", "straat", "postcode", "gemeente", "clb", "pbd", "lsc")

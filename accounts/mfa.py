@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef
 
 from accounts.models import Membership, User, active_q
 from accounts.roles import PARTNER_KINDS, SCHOOL_MANAGER_ROLES
-from samenwerking.access import PERM_MANAGE
+from dossier.core.access import PERM_MANAGE
 
 
 def mfa_status(user) -> tuple[bool, bool]:
@@ -15,7 +15,7 @@ def mfa_status(user) -> tuple[bool, bool]:
     Required for staff of a CLB, PBD or LSC, and for anyone who manages access to a dossier:
     the directie, and zorgteam members to whom access management was delegated.
     """
-    from dossier.models import DossierUserObjectPermission
+    from dossier.core.models import DossierUserObjectPermission
 
     memberships = Membership.objects.filter(active_q(), user=OuterRef("pk"))
     row = (

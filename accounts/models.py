@@ -7,7 +7,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import ROLES_BY_KIND, OrganisationKind, Role, kind_of_role
+from accounts.roles import (
+    PARTNER_KINDS,
+    ROLES_BY_KIND,
+    SINGLE_PARTNER_KINDS,
+    OrganisationKind,
+    Role,
+    kind_of_role,
+)
 from accounts.validators import is_belgian_postcode, validate_instellingsnummer
 
 
@@ -237,3 +244,92 @@ class Membership(models.Model):
     @property
     def kind(self) -> str:
         return kind_of_role(self.role)
+
+
+class Partnership(models.Model):
+    """A partner organisation (CLB, PBD or LSC) works with a school from a start to an end date."""
+
+    school = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="partnerships",
+        limit_choices_to={"kind": OrganisationKind.SCHOOL},
+        verbose_name=_("school"),
+    )
+    partner = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="served_partnerships",
+        limit_choices_to={"kind__in": PARTNER_KINDS},
+        verbose_name=_("partner"),
+    )
+    # Copied from the partner so that the overlap rule can be checked per kind.
+    partner_kind = models.CharField(
+        _("partner kind"), max_length=10, choices=OrganisationKind.choices, editable=False
+    )
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        # The table kept its name when the model moved out of the dossier app.
+        db_table = "dossier_partnership"
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        ordering = ["school__name", "partner_kind", "-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="partnership_end_after_start",
+                violation_error_message=_("The end date cannot lie before the start date."),
+            )
+        ]
+        indexes = [models.Index(fields=["partner", "school"])]
+
+    def __str__(self) -> str:
+        return f"{self.school.name} – {self.partner.name}"
+
+    def clean(self) -> None:
+        super().clean()
+        if not (self.school_id and self.partner_id and self.start_date):
+            return
+        if self.school.kind != OrganisationKind.SCHOOL:
+            raise ValidationError(
+                {"school": _("Choose a school here: a partnership always starts from a school.")}
+            )
+        if self.partner.kind not in PARTNER_KINDS:
+            raise ValidationError({"partner": _("The partner must be a CLB, a PBD or an LSC.")})
+        if self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date cannot lie before the start date.")})
+        self.partner_kind = self.partner.kind
+        overlapping = self.overlapping_partnerships()
+        if self.partner_kind in SINGLE_PARTNER_KINDS:
+            clash = overlapping.filter(partner_kind=self.partner_kind).first()
+            if clash:
+                raise ValidationError(
+                    _(
+                        "%(school)s already works with %(kind)s %(other)s in this period "
+                        "(%(start)s – %(end)s). A school has one %(kind)s at a time: end that "
+                        "partnership first."
+                    )
+                    % {
+                        "school": self.school.name,
+                        "kind": self.partner.get_kind_display(),
+                        "other": clash.partner.name,
+                        "start": clash.start_date.strftime("%d/%m/%Y"),
+                        "end": clash.end_date.strftime("%d/%m/%Y") if clash.end_date else "…",
+                    }
+                )
+        elif overlapping.filter(partner=self.partner).exists():
+            raise ValidationError(
+                _("%(school)s already works with %(other)s in this period.")
+                % {"school": self.school.name, "other": self.partner.name}
+            )
+
+    def overlapping_partnerships(self):
+        qs = Partnership.objects.filter(school_id=self.school_id).exclude(pk=self.pk)
+        qs = qs.filter(Q(end_date__isnull=True) | Q(end_date__gte=self.start_date))
+        if self.end_date:
+            qs = qs.filter(start_date__lte=self.end_date)
+        return qs.select_related("partner")

@@ -318,9 +318,9 @@ def fill_region():
     from django.db import transaction
     from guardian.shortcuts import assign_perm
 
-    from accounts.models import Membership, Organisation, User
+    from accounts.models import Membership, Organisation, Partnership, User
     from accounts.roles import OrganisationKind, Role
-    from dossier.models import Dossier, Partnership
+    from dossier.core.models import Dossier
 
     clb = Organisation.objects.filter(name=BENCH_CLB, kind=OrganisationKind.CLB).first()
     if clb is not None:
@@ -395,7 +395,7 @@ def authors_by_dossier() -> dict[int, tuple[int, int]]:
     """Each dossier's (author id, CLB id): the medewerker of the CLB that serves the school."""
     from accounts.models import Membership
     from accounts.roles import Role
-    from dossier.models import Dossier
+    from dossier.core.models import Dossier
 
     writer = {
         m.organisation_id: m.user_id
@@ -423,7 +423,7 @@ def fill_notes(*, rebuild: bool) -> float | None:
     from django.db import connection, transaction
 
     from consultatie.models import AskedBy, Consultatie, Status, SubjectKind
-    from dossier.models import Thema
+    from dossier.core.models import Thema
 
     if not rebuild and Consultatie.objects.count() == NOTES:
         return None
@@ -497,7 +497,7 @@ def fill_signals(*, rebuild: bool) -> float | None:
     from django.db import connection
     from django.utils import timezone
 
-    from dossier.models import Thema
+    from dossier.core.models import Thema
     from signalen.models import Bron, Signaal
     from signalen.workflow import Status
 
@@ -628,7 +628,7 @@ def suggested_shapes(user):
     from consultatie.models import Consultatie
     from consultatie.selectors import _with_list_data as note_list_data
     from consultatie.selectors import readable_dossiers, theme_overview
-    from samenwerking.access import Section, dossiers_for_user
+    from dossier.core.access import Section, dossiers_for_user
     from samenwerking.search import search
     from signalen.models import Signaal
     from signalen.selectors import _with_list_data as signal_list_data
@@ -671,7 +671,7 @@ def main() -> int:
 
     from consultatie.models import Consultatie
     from consultatie.selectors import readable_dossiers, search_notes, theme_overview
-    from dossier.models import Dossier
+    from dossier.core.models import Dossier
     from signalen.models import Signaal
     from signalen.selectors import search_signals
 
@@ -724,7 +724,7 @@ def main() -> int:
 
     client = Client()
     client.force_login(user)
-    search_url = reverse("dossier:zoeken")
+    search_url = reverse("zoeken:zoeken")
     timings = []
     for label, query in QUERIES.items():
         timings.append(

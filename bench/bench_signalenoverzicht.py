@@ -142,9 +142,9 @@ def bench_school(school_year: str, *, rebuild: bool = False):
 
     from accounts.models import Organisation, User
     from accounts.roles import Role
-    from accounts.services import AccessLevel, access_grant, membership_create, organisation_create
-    from dossier.models import Thema
-    from dossier.services import partnership_create
+    from accounts.services import membership_create, organisation_create, partnership_create
+    from dossier.core.models import Thema
+    from dossier.core.services import AccessLevel, access_grant
     from signalen.models import Aanvulling, Bron, Signaal
     from signalen.services import aanvulling_add, signaal_create
     from signalen.workflow import Kind
@@ -248,8 +248,8 @@ def text_volume(school, school_year: str) -> int:
 
 def time_one_report(school, requested_by, school_year: str):
     """Render a fresh report; returns (wall seconds, CPU seconds of this process, report)."""
-    from dossier.models import Report
-    from dossier.services import report_generate
+    from dossier.rapporten.models import Report
+    from dossier.rapporten.services import report_generate
 
     # Made directly, not through report_request: with eager Celery that would render at once.
     report = Report.objects.create(
@@ -288,7 +288,7 @@ def main() -> int:
     from django.db import connection
     from django.utils import timezone
 
-    from dossier.models import Report
+    from dossier.rapporten.models import Report
     from samenwerking.schoolyear import school_year_of
 
     school_year = school_year_of(timezone.localdate())

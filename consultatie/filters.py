@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consultatie.models import Consultatie, Status, SubjectKind
-from dossier.models import Thema
+from dossier.core.models import Thema
 from samenwerking.schoolyear import recent_school_years
 
 

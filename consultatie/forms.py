@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from consultatie.models import FIELD_MAX, AskedBy, Consultatie, Status, SubjectKind
 from consultatie.selectors import DEFAULT_PROMPTS
-from dossier.models import Thema
+from dossier.core.models import Thema
 from samenwerking.widgets import DateInput
 
 
@@ -117,13 +117,4 @@ class GuideForm(forms.Form):
     advice = forms.CharField(label=_("Prompt for the advice"), max_length=300, required=False)
     next_steps = forms.CharField(
         label=_("Prompt for the next steps"), max_length=300, required=False
-    )
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(
-        label=_("Search"),
-        max_length=100,
-        required=False,
-        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )

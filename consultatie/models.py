@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from dossier.models import Dossier, Thema
+from dossier.core.models import Dossier, Thema
 
 FIELD_MAX = 4000
 

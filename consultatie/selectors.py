@@ -10,8 +10,8 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy
 
 from consultatie.models import Consultatie, Opmerking
-from dossier.models import Thema
-from samenwerking.access import Section, dossiers_for_user, require_section
+from dossier.core.access import Section, dossiers_for_user, require_section
+from dossier.core.models import Thema
 from samenwerking.search import search_top
 
 DEFAULT_PROMPTS = {

@@ -17,9 +17,9 @@ from accounts.models import Organisation, User
 from accounts.roles import OrganisationKind
 from consultatie.models import Consultatie, Opmerking, Status
 from consultatie.privacy import find_identifiers, looks_like_full_name
-from dossier.models import AuditEvent, Dossier, Thema
-from dossier.services import audit_record
-from samenwerking.access import Section, partner_organisation_of, section_sides
+from dossier.core.access import Section, partner_organisation_of, section_sides
+from dossier.core.models import AuditEvent, Dossier, Thema
+from dossier.core.services import audit_record
 from samenwerking.schoolyear import school_year_of
 
 TEXT_FIELDS = ("label", "other_participants", "question", "analysis", "advice", "next_steps")
@@ -162,7 +162,7 @@ def consultatie_update(
 
 
 def _set_participants(note: Consultatie, participants) -> None:
-    from samenwerking.access import people_with_access
+    from dossier.core.access import people_with_access
 
     allowed = set(people_with_access(note.dossier).values_list("pk", flat=True))
     chosen = [person for person in participants if person.pk in allowed]

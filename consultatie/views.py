@@ -29,7 +29,7 @@ from consultatie.services import (
     consultatie_update,
     opmerking_add,
 )
-from samenwerking.access import Section, people_with_access, require_section
+from dossier.core.access import Section, people_with_access, require_section
 from samenwerking.forms import apply_validation_error
 
 PAGE_SIZE = 20

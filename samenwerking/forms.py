@@ -11,3 +11,12 @@ def apply_validation_error(form, exc: ValidationError) -> None:
     else:
         for error in exc.messages:
             form.add_error(None, error)
+
+
+def apply_validation_error_to(form, exc: ValidationError, *, field: str) -> None:
+    """An upload's refusal belongs to the file field."""
+    if hasattr(exc, "error_dict"):
+        apply_validation_error(form, exc)
+    else:
+        for message in exc.messages:
+            form.add_error(field, message)

@@ -18,3 +18,21 @@ def search_vector_operation(table: str) -> migrations.RunPython:
         schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
 
     return migrations.RunPython(forwards, backwards)
+
+
+def move_content_types(old_label: str, new_label: str, models: list[str]) -> migrations.RunPython:
+    """Hand the content types (and so their permissions and admin history) of models that
+    moved from one app to another over to the new app, instead of leaving stale ones."""
+
+    def move(apps, from_label, to_label):
+        content_type = apps.get_model("contenttypes", "ContentType")
+        for model in models:
+            if not content_type.objects.filter(app_label=to_label, model=model).exists():
+                content_type.objects.filter(app_label=from_label, model=model).update(
+                    app_label=to_label
+                )
+
+    return migrations.RunPython(
+        lambda apps, schema_editor: move(apps, old_label, new_label),
+        lambda apps, schema_editor: move(apps, new_label, old_label),
+    )

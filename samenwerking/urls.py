@@ -16,7 +16,12 @@ urlpatterns = [
     path("account/", include("allauth.urls")),
     path("health/", health, name="health"),
     path("", include("accounts.urls")),
-    path("", include("dossier.urls")),
+    path("", include("dossier.core.urls")),
+    path("", include("dossier.rapporten.urls")),
+    path("", include("dossier.zoeken.urls")),
     path("", include("signalen.urls")),
     path("", include("consultatie.urls")),
+    path("", include("dossier.documenten.urls")),
+    path("", include("dossier.afspraken.urls")),
+    path("", include("dossier.overleg.urls")),
 ]

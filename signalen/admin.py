@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from dossier.admin import ReferenceItemAdmin
+from dossier.core.admin import ReferenceItemAdmin
 from signalen.models import Bron
 
 

@@ -4,7 +4,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossier.models import Dossier, Thema
+from dossier.core.models import Dossier, Thema
 from samenwerking.schoolyear import recent_school_years
 from signalen.models import Bron, Signaal
 from signalen.workflow import OPEN_STATUSES, Status

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossier.models import Thema
+from dossier.core.models import Thema
 from samenwerking.schoolyear import recent_school_years, school_year_of
 from samenwerking.widgets import DateInput
 from signalen.models import SUPPLEMENT_MAX, TEXT_MAX, TITLE_MAX, Bron

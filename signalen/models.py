@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
-from dossier.models import Dossier, ReferenceItem, Thema
+from dossier.core.models import Dossier, ReferenceItem, Thema
 from samenwerking.schoolyear import validate_school_year
 from signalen.workflow import OPEN_STATUSES, QUESTION, Kind, Status
 

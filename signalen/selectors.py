@@ -8,7 +8,7 @@ from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from samenwerking.access import DossierAccess, Section, dossiers_for_user, require_section
+from dossier.core.access import DossierAccess, Section, dossiers_for_user, require_section
 from signalen.models import Aanvulling, AanvullingVersie, Gebeurtenis, Signaal
 from signalen.workflow import OPEN_STATUSES, QUESTION, Kind
 

@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from accounts.roles import OrganisationKind
-from dossier.models import Dossier, Thema
-from dossier.services import notifications_create
-from samenwerking.access import Section, partner_organisation_of, section_sides
+from dossier.core.access import Section, partner_organisation_of, section_sides
+from dossier.core.models import Dossier, Thema
+from dossier.meldingen.services import notifications_create
 from samenwerking.schoolyear import school_year_of
 from signalen.models import (
     TEXT_MAX,

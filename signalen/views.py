@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from dossier.forms import ReportRequestForm
-from samenwerking.access import Section, dossiers_for_user, require_section
+from dossier.core.access import Section, dossiers_for_user, require_section
+from dossier.rapporten.forms import ReportRequestForm
 from samenwerking.forms import apply_validation_error
 from signalen.filters import MySchoolsSignaalFilter, SignaalFilter
 from signalen.forms import AanvullingForm, CorrectionForm, SignaalForm, StatusForm

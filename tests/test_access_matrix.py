@@ -108,7 +108,7 @@ def signal_writers(ok: object) -> dict[str, object]:
 
 def a_signal(region):
     """A signal in school A's dossier, logged by the CLB medewerker, with one advies."""
-    from dossier.models import Thema
+    from dossier.core.models import Thema
     from signalen.models import Bron
     from signalen.services import aanvulling_add, signaal_create
 
@@ -150,7 +150,7 @@ def note_kwargs(region):
     import datetime
 
     from consultatie.services import consultatie_create
-    from dossier.models import Thema
+    from dossier.core.models import Thema
 
     note = consultatie_create(
         dossier=region.dossier_a,
@@ -184,7 +184,7 @@ def school_writes(ok: object) -> dict[str, object]:
 def document_kwargs(region, *, deleted=False):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from dossier.services import document_delete, document_upload
+    from dossier.documenten.services import document_delete, document_upload
 
     document = document_upload(
         dossier=region.dossier_a,
@@ -200,7 +200,7 @@ def document_kwargs(region, *, deleted=False):
 
 
 def download_kwargs(region):
-    from dossier.models import DocumentVersie
+    from dossier.documenten.models import DocumentVersie
 
     kwargs = document_kwargs(region)
     version = DocumentVersie.objects.get(document_id=kwargs["document_pk"])
@@ -210,7 +210,7 @@ def download_kwargs(region):
 def afspraak_kwargs(region):
     import datetime
 
-    from dossier.services import afspraak_create
+    from dossier.afspraken.services import afspraak_create
 
     afspraak = afspraak_create(
         dossier=region.dossier_a,
@@ -230,7 +230,7 @@ def afspraak_kwargs(region):
 def overleg_kwargs(region):
     import datetime
 
-    from dossier.services import overleg_save
+    from dossier.overleg.services import overleg_save
 
     overleg = overleg_save(
         dossier=region.dossier_a,
@@ -245,7 +245,7 @@ def overleg_kwargs(region):
 def a_report(region, status="done"):
     from django.core.files.base import ContentFile
 
-    from dossier.models import Report
+    from dossier.rapporten.models import Report
 
     report = Report.objects.create(
         dossier=region.dossier_a,
@@ -264,17 +264,17 @@ MATRIX: dict[str, Case] = {
     "dossier:mijn_dossiers": Case({"GET": everyone(200), "POST": everyone(405)}),
     "dossier:overview": Case({"GET": readers(200), "POST": everyone(405)}, kwargs=dossier_a),
     # --- access management and audit log -------------------------------------------------------
-    "accounts:toegangsbeheer": Case(
+    "dossier:toegangsbeheer": Case(
         # an empty POST is a form error (400) for the directie, a 404 for everyone else
         {"GET": managers(200), "POST": managers(400)},
         kwargs=dossier_a,
     ),
-    "accounts:access_revoke": Case(
+    "dossier:access_revoke": Case(
         {"POST": managers(302), "GET": everyone(405)},
         kwargs=lambda region: {"pk": region.dossier_a.pk, "user_pk": region.pbd_begeleider_a.pk},
     ),
-    "accounts:auditlog": Case({"GET": managers(200)}, kwargs=dossier_a),
-    "accounts:auditlog_export": Case({"GET": managers(200)}, kwargs=dossier_a),
+    "dossier:auditlog": Case({"GET": managers(200)}, kwargs=dossier_a),
+    "dossier:auditlog_export": Case({"GET": managers(200)}, kwargs=dossier_a),
     # --- signals -------------------------------------------------------------------------------
     "signalen:my_schools": Case({"GET": everyone(200), "POST": everyone(405)}),
     "signalen:list": Case({"GET": signal_readers(200)}, kwargs=dossier_a),
@@ -318,60 +318,60 @@ MATRIX: dict[str, Case] = {
     # only a CLB directeur words the CLB's conversation guide (no persona here is one)
     "consultatie:guide": Case({"GET": everyone(404), "POST": everyone(404)}),
     # --- shared documents ------------------------------------------------------------------------
-    "dossier:documents": Case({"GET": readers(200)}, kwargs=dossier_a),
-    "dossier:document_upload": Case(
+    "documenten:documents": Case({"GET": readers(200)}, kwargs=dossier_a),
+    "documenten:document_upload": Case(
         {"GET": contributors(200), "POST": contributors(400)}, kwargs=dossier_a
     ),
-    "dossier:document_bin": Case({"GET": contributors(200)}, kwargs=dossier_a),
+    "documenten:document_bin": Case({"GET": contributors(200)}, kwargs=dossier_a),
     # the document's audience is school + CLB: LSC and PBD never see it
-    "dossier:document_detail": Case(
+    "documenten:document_detail": Case(
         {"GET": school_and_clb_item(200), "POST": school_and_clb_item(400, pbd=403)},
         kwargs=document_kwargs,
     ),
-    "dossier:document_download": Case({"GET": school_and_clb_item(200)}, kwargs=download_kwargs),
-    "dossier:document_delete": Case(
+    "documenten:document_download": Case({"GET": school_and_clb_item(200)}, kwargs=download_kwargs),
+    "documenten:document_delete": Case(
         {"POST": school_and_clb_item(302, pbd=403), "GET": everyone(405)}, kwargs=document_kwargs
     ),
-    "dossier:document_restore": Case(
+    "documenten:document_restore": Case(
         {"POST": school_and_clb_item(302, pbd=403)},
         kwargs=lambda region: document_kwargs(region, deleted=True),
     ),
     # --- samenwerkingsafspraken ------------------------------------------------------------------
-    "dossier:afspraken": Case({"GET": readers(200)}, kwargs=dossier_a),
-    "dossier:afspraak_create": Case(
+    "afspraken:afspraken": Case({"GET": readers(200)}, kwargs=dossier_a),
+    "afspraken:afspraak_create": Case(
         {"GET": contributors(200), "POST": contributors(400)}, kwargs=dossier_a
     ),
     # the agreement binds the school and the CLB: LSC and PBD never see it
-    "dossier:afspraak_detail": Case({"GET": school_and_clb_item(200)}, kwargs=afspraak_kwargs),
-    "dossier:afspraak_change": Case(
+    "afspraken:afspraak_detail": Case({"GET": school_and_clb_item(200)}, kwargs=afspraak_kwargs),
+    "afspraken:afspraak_change": Case(
         {"GET": school_and_clb_item(200, pbd=403), "POST": school_and_clb_item(400, pbd=403)},
         kwargs=afspraak_kwargs,
     ),
-    "dossier:afspraak_approve": Case(
+    "afspraken:afspraak_approve": Case(
         {"POST": school_and_clb_item(302, pbd=403), "GET": everyone(405)}, kwargs=afspraak_kwargs
     ),
-    "dossier:afspraak_status": Case(
+    "afspraken:afspraak_status": Case(
         {"POST": school_and_clb_item(302, pbd=403)}, kwargs=afspraak_kwargs
     ),
     # --- structureel overleg ---------------------------------------------------------------------
-    "dossier:overleggen": Case({"GET": readers(200)}, kwargs=dossier_a),
-    "dossier:overleg_create": Case(
+    "overleg:overleggen": Case({"GET": readers(200)}, kwargs=dossier_a),
+    "overleg:overleg_create": Case(
         {"GET": school_writes(200), "POST": school_writes(400)}, kwargs=dossier_a
     ),
-    "dossier:overleg_detail": Case({"GET": readers(200)}, kwargs=overleg_kwargs),
-    "dossier:overleg_edit": Case(
+    "overleg:overleg_detail": Case({"GET": readers(200)}, kwargs=overleg_kwargs),
+    "overleg:overleg_edit": Case(
         {"GET": school_writes(200), "POST": school_writes(400)}, kwargs=overleg_kwargs
     ),
     # --- search ----------------------------------------------------------------------------------
-    "dossier:zoeken": Case({"GET": everyone(200)}),
+    "zoeken:zoeken": Case({"GET": everyone(200)}),
     # --- reports -------------------------------------------------------------------------------
     # the reports page lists the kinds a person may read: today only the signal overview
-    "dossier:reports": Case(
+    "rapporten:reports": Case(
         {"GET": signal_readers(200), "POST": signal_readers(302)}, kwargs=dossier_a
     ),
-    "dossier:report_status": Case({"GET": signal_readers(200)}, kwargs=a_report),
-    "dossier:report_download": Case({"GET": signal_readers(200)}, kwargs=a_report),
-    "dossier:report_retry": Case(
+    "rapporten:report_status": Case({"GET": signal_readers(200)}, kwargs=a_report),
+    "rapporten:report_download": Case({"GET": signal_readers(200)}, kwargs=a_report),
+    "rapporten:report_retry": Case(
         {"POST": signal_readers(302), "GET": everyone(405)},
         kwargs=lambda region: a_report(region, status="failed"),
     ),
@@ -512,7 +512,7 @@ def _admin_kwargs(name, region):
 def _admin_object(model, region):
     """An object for admin pages of a model that the region does not fill."""
     from consultatie.models import Gespreksleidraad
-    from dossier.models import DeletionLog, RetentionPolicy
+    from dossier.bewaring.models import DeletionLog, RetentionPolicy
 
     if model is Gespreksleidraad:
         return Gespreksleidraad.objects.create(organisation=region.clb_a, advice="Wat raad je aan?")
@@ -541,10 +541,10 @@ ADMIN_SPECIAL = {
     "admin:dossier_thema_delete": 403,
     "admin:signalen_bron_delete": 403,
     # retention periods are changed, never added or removed; the deletion log is read only
-    "admin:dossier_retentionpolicy_add": 403,
-    "admin:dossier_retentionpolicy_delete": 403,
-    "admin:dossier_deletionlog_add": 403,
-    "admin:dossier_deletionlog_delete": 403,
+    "admin:bewaring_retentionpolicy_add": 403,
+    "admin:bewaring_retentionpolicy_delete": 403,
+    "admin:bewaring_deletionlog_add": 403,
+    "admin:bewaring_deletionlog_delete": 403,
 }
 
 
@@ -570,7 +570,7 @@ def test_admin_matrix(client, region, name):
 
 
 def test_admin_shows_no_dossier_content():
-    from dossier.models import AuditEvent, Dossier, DossierUserObjectPermission
+    from dossier.core.models import AuditEvent, Dossier, DossierUserObjectPermission
 
     for model in (Dossier, AuditEvent, DossierUserObjectPermission):
         assert model not in admin.site._registry

@@ -8,9 +8,13 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from accounts.services import AccessLevel, access_grant
-from accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from dossier.tests.factories import PartnershipFactory
+from accounts.tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    UserFactory,
+)
+from dossier.core.services import AccessLevel, access_grant
 
 # Every authenticated request costs these before the view runs:
 #   1. the session, 2. the user, 3. the MFA status (one query with EXISTS subqueries),
@@ -126,10 +130,10 @@ def test_overview_and_access_pages_cost_the_same_with_2_and_40_people(
     # 1. the dossier with access flags, 2. the grants, 3. the directie, 4. who is effective,
     # 5. their memberships, 6. the candidates for the grant form
     with django_assert_num_queries(REQUEST_OVERHEAD + 6):
-        response = client.get(reverse("accounts:toegangsbeheer", kwargs={"pk": dossier.pk}))
+        response = client.get(reverse("dossier:toegangsbeheer", kwargs={"pk": dossier.pk}))
     assert len(response.context["rows"]) == 2 * count + 1
     # 1. the dossier with access flags, 2. the people in the person filter, 3. the count,
     # 4. the page of events
     with django_assert_num_queries(REQUEST_OVERHEAD + 4):
-        response = client.get(reverse("accounts:auditlog", kwargs={"pk": dossier.pk}))
+        response = client.get(reverse("dossier:auditlog", kwargs={"pk": dossier.pk}))
     assert response.context["page"].paginator.count == 2 * count

@@ -3,8 +3,9 @@ import datetime
 import factory
 from allauth.mfa.models import Authenticator
 
-from accounts.models import Membership, Organisation, User
+from accounts.models import Membership, Organisation, Partnership, User
 from accounts.roles import OrganisationKind, Role
+from accounts.services import partnership_create
 
 LONG_AGO = datetime.date(2020, 9, 1)
 
@@ -79,3 +80,17 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.ZORGCOORDINATOR
     start_date = LONG_AGO
     end_date = None
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    school = factory.SubFactory(OrganisationFactory)
+    partner = factory.SubFactory(OrganisationFactory, clb=True)
+    start_date = LONG_AGO
+    end_date = None
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        return partnership_create(**kwargs)

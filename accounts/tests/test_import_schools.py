@@ -7,11 +7,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from accounts.imports import ImportFailed, schools_import_csv
-from accounts.models import Organisation
+from accounts.models import Organisation, Partnership
 from accounts.roles import OrganisationKind
+from accounts.services import partnership_create
 from accounts.tests.factories import OrganisationFactory
-from dossier.models import Dossier, Partnership
-from dossier.services import partnership_create
+from dossier.core.models import Dossier
 
 START = datetime.date(2025, 9, 1)
 HEADER = "instellingsnummer;naam;straat;postcode;gemeente;clb;pbd;lsc"

@@ -7,9 +7,10 @@ from django.urls import reverse
 
 from accounts.mfa import mfa_status
 from accounts.roles import Role
-from accounts.services import AccessLevel, access_grant, membership_end
+from accounts.services import membership_end
 from accounts.tests.factories import AuthenticatorFactory, UserFactory
 from conftest import member
+from dossier.core.services import AccessLevel, access_grant
 
 MFA_SETUP = "mfa_activate_totp"
 
@@ -67,7 +68,7 @@ def test_a_directie_without_an_authenticator_is_sent_to_mfa_setup(client, region
     directie = member(region.school_a, Role.DIRECTIE, mfa=False)
 
     assert_sent_to_mfa_setup(opens_my_dossiers(client, directie))
-    response = client.get(reverse("accounts:toegangsbeheer", kwargs={"pk": region.dossier_a.pk}))
+    response = client.get(reverse("dossier:toegangsbeheer", kwargs={"pk": region.dossier_a.pk}))
     assert_sent_to_mfa_setup(response)
 
 

@@ -10,8 +10,8 @@ from accounts.models import Membership, Organisation
 from accounts.roles import ROLES_BY_KIND, OrganisationKind, Role
 from accounts.services import membership_create, organisation_create
 from accounts.tests.factories import OrganisationFactory, UserFactory
-from dossier.models import Dossier
-from dossier.services import dossier_create
+from dossier.core.models import Dossier
+from dossier.core.services import dossier_create
 
 pytestmark = pytest.mark.django_db
 

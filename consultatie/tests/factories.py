@@ -13,11 +13,15 @@ import factory
 from django.utils import timezone
 
 from accounts.roles import Role
-from accounts.services import AccessLevel, access_grant
-from accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from accounts.tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    UserFactory,
+)
 from consultatie.models import AskedBy, Consultatie, SubjectKind
-from dossier.models import Thema
-from dossier.tests.factories import PartnershipFactory
+from dossier.core.models import Thema
+from dossier.core.services import AccessLevel, access_grant
 
 
 def clb_medewerker(clb=None):

@@ -10,11 +10,11 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from accounts.services import AccessLevel, access_grant
 from consultatie.models import AskedBy, Consultatie, Opmerking, Status, SubjectKind
 from consultatie.services import _search_text
 from consultatie.tests.factories import ThemaFactory, clb_medewerker, school_served_by
 from consultatie.views import PAGE_SIZE
+from dossier.core.services import AccessLevel, access_grant
 from samenwerking.schoolyear import school_year_of
 from tests.test_query_budgets import REQUEST_OVERHEAD
 
@@ -136,7 +136,7 @@ def test_the_search_page_costs_the_same_at_20_and_400_notes(
     # of the dossiers whose signals the person reads, 6. the best matching signal ids (none
     # here, so no signal is loaded)
     with django_assert_num_queries(REQUEST_OVERHEAD + 6):
-        response = client.get(reverse("dossier:zoeken"), {"q": "leesmotivatie"})
+        response = client.get(reverse("zoeken:zoeken"), {"q": "leesmotivatie"})
     assert response.status_code == 200
     assert len(response.context["results"]) == min(count, 25)
 
@@ -179,6 +179,6 @@ def test_the_search_finds_nothing_without_access(client):
         dossier=school.dossier, granted_by=directie, user=colleague, level=AccessLevel.CONTRIBUTE
     )
     client.force_login(colleague)
-    response = client.get(reverse("dossier:zoeken"), {"q": "leesmotivatie"})
+    response = client.get(reverse("zoeken:zoeken"), {"q": "leesmotivatie"})
     assert response.status_code == 200
     assert response.context["results"] == []

@@ -15,18 +15,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.services import AccessLevel, access_grant
 from consultatie.models import AskedBy, Consultatie, SubjectKind
 from consultatie.selectors import search_notes
 from consultatie.services import consultatie_create
-from dossier.models import Thema
+from dossier.core.models import Thema
+from dossier.core.services import AccessLevel, access_grant
 from signalen.models import Bron, Signaal
 from signalen.selectors import search_signals
 from signalen.services import signaal_create
 
 pytestmark = pytest.mark.django_db
 
-SEARCH_URL = reverse("dossier:zoeken")
+SEARCH_URL = reverse("zoeken:zoeken")
 
 FIETSEN = "De leerlingen laten hun fietsen kriskras op de speelplaats staan."
 STALLING = "De school vraagt advies over een veiligere fietsenstalling aan de poort."

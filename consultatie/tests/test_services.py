@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from accounts.services import AccessLevel, access_grant
 from consultatie.models import Consultatie, Opmerking, Status, SubjectKind
 from consultatie.selectors import earlier_advice, theme_overview
 from consultatie.services import (
@@ -17,6 +16,7 @@ from consultatie.services import (
     opmerking_add,
 )
 from consultatie.tests.factories import ConsultatieFactory, ThemaFactory
+from dossier.core.services import AccessLevel, access_grant
 
 pytestmark = pytest.mark.django_db
 

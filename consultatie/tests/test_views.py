@@ -10,11 +10,11 @@ import pytest
 from django.urls import reverse
 
 from accounts.roles import Role
-from accounts.services import AccessLevel, access_grant
 from accounts.tests.factories import MembershipFactory, UserFactory
 from consultatie.models import Consultatie, Gespreksleidraad, Opmerking, Status, SubjectKind
 from consultatie.tests.factories import ConsultatieFactory, ThemaFactory
-from dossier.models import AuditEvent
+from dossier.core.models import AuditEvent
+from dossier.core.services import AccessLevel, access_grant
 
 pytestmark = pytest.mark.django_db
 

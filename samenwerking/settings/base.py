@@ -31,10 +31,24 @@ INSTALLED_APPS = [
     "django_htmx",
     "django_filters",
     "csp",
+    # accounts: people, organisations, memberships, partnerships
     "accounts",
-    "dossier",
+    # the dossier core: dossiers, grants, access, audit, access management
+    "dossier.core",
+    # platform services the sections use
+    "dossier.rapporten",
+    "dossier.meldingen",
+    "dossier.bewaring",
+    "dossier.zoeken",
+    # the sections (they know the core, never each other)
     "signalen",
     "consultatie",
+    "dossier.documenten",
+    "dossier.afspraken",
+    "dossier.overleg",
+    "leersteun",
+    # the demo region (load_demo)
+    "samenwerking.demo",
 ]
 
 MIDDLEWARE = [
@@ -123,7 +137,7 @@ ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 # Guardian's backend is left out on purpose: ``user.has_perm(perm, dossier)`` would answer from
 # the bare grant, without the live membership and partnership conditions. Every check goes
-# through samenwerking.access instead.
+# through dossier.core.access instead.
 SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 
 # django-allauth: email login, no self-registration (accounts are made by administrators).

@@ -9,10 +9,14 @@ medewerker holds a contribute grant, and logs the signal as that medewerker.
 import factory
 
 from accounts.roles import Role
-from accounts.services import AccessLevel, access_grant
-from accounts.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
-from dossier.models import Thema
-from dossier.tests.factories import PartnershipFactory
+from accounts.tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PartnershipFactory,
+    UserFactory,
+)
+from dossier.core.models import Thema
+from dossier.core.services import AccessLevel, access_grant
 from signalen.models import Aanvulling, Bron, Signaal
 from signalen.workflow import Kind, Status
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.services import AccessLevel, access_grant
 from accounts.tests.factories import MembershipFactory, UserFactory
-from dossier.models import Notification
-from dossier.notifications import digests_send, notifications_send, notifications_send_late
+from dossier.core.services import AccessLevel, access_grant
+from dossier.meldingen.models import Notification
+from dossier.meldingen.services import digests_send, notifications_send, notifications_send_late
 from signalen.tests.factories import AanvullingFactory, SignaalFactory
 from signalen.workflow import Kind
 
@@ -101,8 +101,8 @@ def test_someone_who_chose_no_emails_gets_no_notification(region):
 
 
 def test_the_pbd_without_an_active_partnership_hears_nothing(region):
-    from dossier.models import Partnership
-    from dossier.services import partnership_end
+    from accounts.models import Partnership
+    from accounts.services import partnership_end
 
     partnership = Partnership.objects.get(school=region.school_a, partner=region.pbd_a)
     partnership_end(

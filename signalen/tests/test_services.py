@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from dossier.models import Notification, Partnership
-from dossier.services import partnership_end
+from accounts.models import Partnership
+from accounts.services import partnership_end
+from dossier.meldingen.models import Notification
 from signalen.models import TEXT_MAX, TITLE_MAX, Aanvulling, AanvullingVersie, Gebeurtenis, Signaal
 from signalen.services import (
     aanvulling_add,

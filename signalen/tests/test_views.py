@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from accounts.services import AccessLevel
-from dossier.models import Notification
+from dossier.core.services import AccessLevel
+from dossier.meldingen.models import Notification
 from samenwerking.schoolyear import school_year_of
 from signalen.models import Aanvulling, AanvullingVersie, Gebeurtenis, Signaal
 from signalen.tests.factories import (
@@ -598,7 +598,7 @@ def schools(region):
     )
     third, directie_third = school_served_by(region.clb_a, name="Basisschool De Wilg")
     colleague = clb_medewerker(region.clb_a)
-    from accounts.services import access_grant
+    from dossier.core.services import access_grant
 
     access_grant(
         dossier=third.dossier,

@@ -10,12 +10,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from accounts.roles import Role
-from accounts.services import access_grant
-from accounts.tests.factories import MembershipFactory, OrganisationFactory
+from accounts.tests.factories import MembershipFactory, OrganisationFactory, PartnershipFactory
 from conftest import build_region
-from dossier.models import AuditEvent
-from dossier.tests.factories import PartnershipFactory
-from samenwerking.access import PERM_CONTRIBUTE, PERM_VIEW
+from dossier.core.access import PERM_CONTRIBUTE, PERM_VIEW
+from dossier.core.models import AuditEvent
+from dossier.core.services import access_grant
 
 pytestmark = pytest.mark.browser
 

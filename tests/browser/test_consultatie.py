@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from conftest import build_region
 from consultatie.models import AskedBy, Consultatie, Status, SubjectKind
 from consultatie.services import consultatie_create
-from dossier.models import AuditEvent, Thema
+from dossier.core.models import AuditEvent, Thema
 from tests.browser.conftest import SHOTS
 
 pytestmark = pytest.mark.browser

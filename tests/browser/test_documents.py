@@ -18,7 +18,9 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfWriter
 
 from conftest import build_region
-from dossier.models import AuditEvent, Document, Samenwerkingsafspraak
+from dossier.afspraken.models import Samenwerkingsafspraak
+from dossier.core.models import AuditEvent
+from dossier.documenten.models import Document
 from tests.browser.conftest import PASSWORD, SHOTS, totp_code
 
 pytestmark = pytest.mark.browser

@@ -14,7 +14,8 @@ from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
 from conftest import build_region
-from dossier.models import AuditEvent, Report, Thema
+from dossier.core.models import AuditEvent, Thema
+from dossier.rapporten.models import Report
 from signalen.models import Aanvulling, Bron, Gebeurtenis, Signaal
 from signalen.services import aanvulling_add, signaal_create
 from signalen.workflow import Kind, Status

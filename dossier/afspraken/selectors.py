@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.utils import timezone
+
+from dossier.afspraken.models import AfspraakPartij, AfspraakVersie, Samenwerkingsafspraak
+from dossier.core.access import DossierAccess, Section, require_section
+from dossier.core.models import Dossier
+from dossier.core.selectors import audience_q
+
+
+def afspraken_for(dossier: Dossier, access: DossierAccess):
+    return (
+        Samenwerkingsafspraak.objects.filter(audience_q(access.read_sides), dossier=dossier)
+        .select_related("created_by")
+        .prefetch_related(
+            Prefetch(
+                "versies",
+                queryset=AfspraakVersie.objects.prefetch_related(
+                    Prefetch(
+                        "partijen",
+                        queryset=AfspraakPartij.objects.select_related(
+                            "organisation", "approved_by"
+                        ),
+                    )
+                ).order_by("-number"),
+            )
+        )
+    )
+
+
+def afspraak_get(user, *, pk, afspraak_pk, write: bool = False):
+    dossier, access = require_section(user, pk, Section.AFSPRAKEN, write=write)
+    afspraak = afspraken_for(dossier, access).filter(pk=afspraak_pk).first()
+    if afspraak is None:
+        raise Http404
+    afspraak.dossier = dossier
+    return dossier, access, afspraak
+
+
+def afspraken_due(dossier: Dossier, access: DossierAccess, *, days_ahead: int = 30):
+    """Agreements to evaluate soon (or overdue), for the dossier's overview."""
+    limit = timezone.localdate() + datetime.timedelta(days=days_ahead)
+    return list(
+        Samenwerkingsafspraak.objects.filter(audience_q(access.read_sides), dossier=dossier)
+        .filter(
+            Q(status=Samenwerkingsafspraak.Status.TO_EVALUATE)
+            | Q(status=Samenwerkingsafspraak.Status.APPROVED, evaluation_date__lte=limit)
+        )
+        .order_by("evaluation_date")[:10]
+    )

@@ -1,0 +1,156 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dossier.afspraken.forms import AfspraakForm, AfspraakStatusForm
+from dossier.afspraken.selectors import afspraak_get, afspraken_for
+from dossier.afspraken.services import (
+    afspraak_approve,
+    afspraak_change,
+    afspraak_create,
+    afspraak_set_status,
+)
+from dossier.core.access import Section, require_section
+from dossier.core.selectors import partner_organisations
+from samenwerking.forms import apply_validation_error
+
+
+@login_required
+@require_GET
+def afspraak_list(request, pk):
+    dossier, access = require_section(request.user, pk, Section.AFSPRAKEN)
+    afspraken = list(afspraken_for(dossier, access).order_by("evaluation_date", "pk"))
+    for afspraak in afspraken:
+        afspraak.current = afspraak.versies.all()[0] if afspraak.versies.all() else None
+    return render(
+        request,
+        "afspraken/afspraken.html",
+        {
+            "dossier": dossier,
+            "access": access,
+            "afspraken": afspraken,
+            "can_write": access.can_write(Section.AFSPRAKEN),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _afspraak_form(request, dossier, access, *, afspraak=None, version=None):
+    organisations = partner_organisations(dossier)
+    initial = AfspraakForm.initial_from(afspraak, version) if afspraak else None
+    form = AfspraakForm(request.POST or None, organisations=organisations, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {
+            "title": data["title"],
+            "topic": data["topic"],
+            "evaluation_date": data["evaluation_date"],
+            "summary": data["summary"],
+            "parties": form.parties(dossier.school),
+        }
+        try:
+            if afspraak is None:
+                afspraak = afspraak_create(dossier=dossier, user=request.user, **fields)
+                messages.success(
+                    request, _("The agreement has been drafted. Each partner now approves it.")
+                )
+            else:
+                afspraak_change(afspraak=afspraak, user=request.user, **fields)
+                messages.success(
+                    request, _("A new version has been made. Each partner approves it again.")
+                )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("afspraken:afspraak_detail", pk=dossier.pk, afspraak_pk=afspraak.pk)
+    return render(
+        request,
+        "afspraken/afspraak_form.html",
+        {"dossier": dossier, "access": access, "form": form, "afspraak": afspraak},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def afspraak_create_view(request, pk):
+    dossier, access = require_section(request.user, pk, Section.AFSPRAKEN, write=True)
+    return _afspraak_form(request, dossier, access)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def afspraak_change_view(request, pk, afspraak_pk):
+    dossier, access, afspraak = afspraak_get(
+        request.user, pk=pk, afspraak_pk=afspraak_pk, write=True
+    )
+    return _afspraak_form(
+        request, dossier, access, afspraak=afspraak, version=afspraak.versies.all()[0]
+    )
+
+
+@login_required
+@require_GET
+def afspraak_detail(request, pk, afspraak_pk):
+    dossier, access, afspraak = afspraak_get(request.user, pk=pk, afspraak_pk=afspraak_pk)
+    versions = list(afspraak.versies.all())
+    current = versions[0]
+    my_sides = access.write_sides
+    can_approve = any(p.kind in my_sides and p.approved_at is None for p in current.partijen.all())
+    return render(
+        request,
+        "afspraken/afspraak_detail.html",
+        {
+            "dossier": dossier,
+            "access": access,
+            "afspraak": afspraak,
+            "current": current,
+            "earlier": versions[1:],
+            "can_approve": can_approve,
+            "can_change": bool(my_sides & afspraak.audience_sides),
+            "status_form": AfspraakStatusForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def afspraak_approve_view(request, pk, afspraak_pk):
+    dossier, access, afspraak = afspraak_get(
+        request.user, pk=pk, afspraak_pk=afspraak_pk, write=True
+    )
+    try:
+        approved = afspraak_approve(afspraak=afspraak, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        names = ", ".join(p.organisation.name for p in approved)
+        messages.success(request, _("Approved for %(names)s.") % {"names": names})
+    return redirect("afspraken:afspraak_detail", pk=dossier.pk, afspraak_pk=afspraak.pk)
+
+
+@login_required
+@require_POST
+def afspraak_status_view(request, pk, afspraak_pk):
+    dossier, access, afspraak = afspraak_get(
+        request.user, pk=pk, afspraak_pk=afspraak_pk, write=True
+    )
+    form = AfspraakStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a status."))
+    else:
+        try:
+            afspraak_set_status(
+                afspraak=afspraak, user=request.user, status=form.cleaned_data["status"]
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The status has been changed."))
+    return redirect("afspraken:afspraak_detail", pk=dossier.pk, afspraak_pk=afspraak.pk)

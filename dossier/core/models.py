@@ -1,0 +1,142 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from accounts.models import Organisation
+from accounts.roles import OrganisationKind
+
+
+class Dossier(models.Model):
+    """The one shared dossier of a school, created together with the school."""
+
+    school = models.OneToOneField(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="dossier",
+        limit_choices_to={"kind": OrganisationKind.SCHOOL},
+        verbose_name=_("school"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["school__name"]
+        permissions = [
+            ("contribute_dossier", _("Can contribute to the dossier")),
+            ("manage_access", _("Can manage access to the dossier")),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.school)
+
+
+class DossierUserObjectPermission(UserObjectPermissionBase):
+    """A grant on one dossier for one person (guardian, direct foreign key)."""
+
+    content_object = models.ForeignKey(Dossier, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("dossier grant")
+        verbose_name_plural = _("dossier grants")
+        indexes = [models.Index(fields=["user", "content_object"])]
+
+
+class DossierGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Dossier, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        verbose_name = _("dossier group grant")
+        verbose_name_plural = _("dossier group grants")
+
+
+class AuditEvent(models.Model):
+    """Who did what, when, in which dossier. Holds no dossier content, only references."""
+
+    class Action(models.TextChoices):
+        ACCESS_GRANTED = "access_granted", _("Access granted")
+        ACCESS_CHANGED = "access_changed", _("Access changed")
+        ACCESS_REVOKED = "access_revoked", _("Access revoked")
+        AUDIT_EXPORTED = "audit_exported", _("Audit log exported")
+        REPORT_DOWNLOADED = "report_downloaded", _("Report downloaded")
+        CONSULTATIE_READ = "consultatie_read", _("Consultation note opened")
+        DOCUMENT_DOWNLOADED = "document_downloaded", _("Document downloaded")
+        AGREEMENT_APPROVED = "agreement_approved", _("Agreement approved")
+
+    dossier = models.ForeignKey(
+        Dossier,
+        on_delete=models.CASCADE,
+        related_name="audit_events",
+        verbose_name=_("dossier"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    subject_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("concerning"),
+    )
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
+    # The access section the event belongs to; decides who sees it in "recent activity".
+    section = models.CharField(_("section"), max_length=20)
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["dossier", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%d/%m/%Y %H:%M} {self.get_action_display()}"
+
+
+class ReferenceItem(models.Model):
+    """An entry of a list administrators keep (themes, sources): switched off, never deleted."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    is_active = models.BooleanField(_("in use"), default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=100)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Thema(ReferenceItem):
+    """A theme that signals and consultations are filed under."""
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+
+class Audience(models.Model):
+    """Which partner kinds may see an item besides the school (which always may)."""
+
+    for_clb = models.BooleanField(_("CLB"), default=True)
+    for_pbd = models.BooleanField(_("PBD"), default=False)
+    for_lsc = models.BooleanField(_("LSC"), default=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def audience_sides(self) -> frozenset[str]:
+        sides = {OrganisationKind.SCHOOL}
+        for kind in (OrganisationKind.CLB, OrganisationKind.PBD, OrganisationKind.LSC):
+            if getattr(self, f"for_{kind}"):
+                sides.add(kind)
+        return frozenset(sides)

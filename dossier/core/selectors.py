@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.models import Membership, Organisation, Partnership, User
+from accounts.roles import SCHOOL_MANAGER_ROLES, OrganisationKind
+from dossier.core.access import (
+    PERM_CONTRIBUTE,
+    PERM_MANAGE,
+    DossierAccess,
+    Section,
+    dossiers_for_user,
+    people_with_access,
+)
+from dossier.core.models import AuditEvent, Dossier, DossierUserObjectPermission
+
+
+def partner_organisations(dossier: Dossier) -> dict[str, list[Organisation]]:
+    """The school and its current partners per kind, the organisations an agreement can bind."""
+    result: dict[str, list[Organisation]] = {OrganisationKind.SCHOOL: [dossier.school]}
+    for partnership in (
+        Partnership.objects.active_on()
+        .filter(school_id=dossier.school_id)
+        .select_related("partner")
+    ):
+        result.setdefault(partnership.partner_kind, []).append(partnership.partner)
+    return result
+
+
+def dossier_list_for_user(user: User, *, query: str = "") -> QuerySet[Dossier]:
+    """The dossiers ``user`` may open, with their current partners: two queries, any size."""
+    dossiers = dossiers_for_user(user).select_related("school")
+    query = query.strip()
+    if query:
+        dossiers = dossiers.filter(
+            Q(school__name__icontains=query)
+            | Q(school__instellingsnummer__startswith=query)
+            | Q(school__city__icontains=query)
+        )
+    return dossiers.prefetch_related(
+        Prefetch(
+            "school__partnerships",
+            queryset=Partnership.objects.active_on()
+            .select_related("partner")
+            .order_by("partner_kind", "partner__name"),
+            to_attr="active_partnerships",
+        )
+    ).order_by("school__name")
+
+
+def dossier_partnerships(dossier: Dossier) -> tuple[list[Partnership], list[Partnership]]:
+    """The school's current partners and its earlier ones (history stays with the dossier)."""
+    current, earlier = [], []
+    partnerships = Partnership.objects.filter(school_id=dossier.school_id).select_related("partner")
+    active_ids = set(
+        Partnership.objects.active_on()
+        .filter(school_id=dossier.school_id)
+        .values_list("pk", flat=True)
+    )
+    for partnership in partnerships.order_by("partner_kind", "-start_date"):
+        (current if partnership.pk in active_ids else earlier).append(partnership)
+    return current, earlier
+
+
+def _relevant_memberships(dossier: Dossier) -> Prefetch:
+    partner_ids = (
+        Partnership.objects.active_on().filter(school_id=dossier.school_id).values("partner_id")
+    )
+    return Prefetch(
+        "memberships",
+        queryset=Membership.objects.active_on()
+        .filter(Q(organisation_id=dossier.school_id) | Q(organisation_id__in=partner_ids))
+        .select_related("organisation")
+        .order_by("organisation__kind"),
+        to_attr="relevant_memberships",
+    )
+
+
+def dossier_people(dossier: Dossier) -> list[User]:
+    """Everyone who can open the dossier today, with their role there: three queries."""
+    people = people_with_access(dossier).prefetch_related(_relevant_memberships(dossier))
+    result = []
+    for person in people.order_by("last_name", "first_name", "email"):
+        person.access = DossierAccess.from_flags(person)
+        result.append(person)
+    return result
+
+
+# Reading and downloading are audited, but they are not news on the dossier's front page.
+QUIET_ACTIONS = (
+    AuditEvent.Action.CONSULTATIE_READ,
+    AuditEvent.Action.REPORT_DOWNLOADED,
+    AuditEvent.Action.DOCUMENT_DOWNLOADED,
+    AuditEvent.Action.AUDIT_EXPORTED,
+)
+
+
+# Sections whose items each have their own audience: an event there could name an item the
+# reader may not see, so it stays in the audit log and off the front page.
+PER_ITEM_SECTIONS = (Section.DOCUMENTEN, Section.AFSPRAKEN)
+
+
+def dossier_recent_activity(dossier: Dossier, access: DossierAccess, *, limit: int = 10):
+    sections = [
+        str(section) for section in access.readable_sections() if section not in PER_ITEM_SECTIONS
+    ]
+    return (
+        AuditEvent.objects.filter(dossier=dossier, section__in=sections)
+        .exclude(action__in=QUIET_ACTIONS)
+        .select_related("actor", "subject_user")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+@dataclass
+class AccessRow:
+    user: User
+    codenames: set[str] = field(default_factory=set)
+    effective: bool = False
+    is_directie: bool = False
+    memberships: list[Membership] = field(default_factory=list)
+
+    @property
+    def can_contribute(self) -> bool:
+        return self.is_directie or PERM_CONTRIBUTE in self.codenames
+
+    @property
+    def can_manage(self) -> bool:
+        return self.is_directie or PERM_MANAGE in self.codenames
+
+
+def dossier_access_rows(dossier: Dossier) -> list[AccessRow]:
+    """The Toegangsbeheer table: the directie, and every grant, effective today or not."""
+    rows: dict[int, AccessRow] = {}
+    grants = (
+        DossierUserObjectPermission.objects.filter(content_object=dossier)
+        .select_related("user", "permission")
+        .order_by("user__last_name", "user__first_name")
+    )
+    for grant in grants:
+        row = rows.setdefault(grant.user_id, AccessRow(user=grant.user))
+        row.codenames.add(grant.permission.codename)
+    directie = (
+        Membership.objects.active_on()
+        .filter(organisation_id=dossier.school_id, role__in=SCHOOL_MANAGER_ROLES)
+        .select_related("user")
+    )
+    for membership in directie:
+        row = rows.setdefault(membership.user_id, AccessRow(user=membership.user))
+        row.is_directie = True
+    effective_ids = set(people_with_access(dossier).values_list("pk", flat=True))
+    memberships = (
+        Membership.objects.active_on()
+        .filter(user_id__in=rows.keys())
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    for membership in memberships:
+        rows[membership.user_id].memberships.append(membership)
+    for row in rows.values():
+        row.effective = row.user.pk in effective_ids
+    return sorted(
+        rows.values(),
+        key=lambda r: (not r.is_directie, not r.effective, r.user.last_name, r.user.first_name),
+    )
+
+
+def access_candidates(dossier: Dossier) -> list[Membership]:
+    """People who work at the school or at one of its current partners, for the grant form."""
+    partner_ids = (
+        Partnership.objects.active_on().filter(school_id=dossier.school_id).values("partner_id")
+    )
+    return list(
+        Membership.objects.active_on()
+        .filter(Q(organisation_id=dossier.school_id) | Q(organisation_id__in=partner_ids))
+        .filter(user__is_active=True)
+        .exclude(role__in=SCHOOL_MANAGER_ROLES)
+        .select_related("user", "organisation")
+        .order_by("organisation__kind", "organisation__name", "user__last_name")
+    )
+
+
+def audit_events(dossier: Dossier) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(dossier=dossier).select_related("actor", "subject_user")
+
+
+def audience_q(sides) -> Q:
+    """Items whose audience includes one of ``sides``; the school sees every item."""
+    if OrganisationKind.SCHOOL in sides:
+        return Q()
+    condition = Q(pk__in=[])
+    for kind in (OrganisationKind.CLB, OrganisationKind.PBD, OrganisationKind.LSC):
+        if kind in sides:
+            condition |= Q(**{f"for_{kind}": True})
+    return condition

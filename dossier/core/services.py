@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import TextChoices
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from guardian.shortcuts import assign_perm, remove_perm
+
+from accounts.models import Membership, Organisation, User
+from accounts.roles import PARTNER_KINDS, SCHOOL_GRANTABLE_ROLES, SCHOOL_MANAGER_ROLES
+from dossier.core.access import PERM_CONTRIBUTE, PERM_MANAGE, PERM_VIEW, Section, user_flags
+from dossier.core.models import AuditEvent, Dossier
+
+
+def dossier_create(*, school: Organisation) -> Dossier:
+    """Each school has exactly one dossier; calling this twice returns the same one."""
+    dossier, _created = Dossier.objects.get_or_create(school=school)
+    return dossier
+
+
+def audit_record(
+    *,
+    dossier: Dossier,
+    actor,
+    action: str,
+    section: Section,
+    subject_user=None,
+    detail: str = "",
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        dossier=dossier,
+        actor=actor,
+        action=action,
+        section=str(section),
+        subject_user=subject_user,
+        detail=detail[:300],
+    )
+
+
+class AccessLevel(TextChoices):
+    VIEW = "view", gettext_lazy("Read")
+    CONTRIBUTE = "contribute", gettext_lazy("Read and contribute")
+
+
+def _grant_side(*, dossier: Dossier, user: User, day: datetime.date) -> str:
+    """The side (school or a partner kind) on which ``user`` may be given access.
+
+    Raises a ValidationError that says why when the person cannot be given access.
+    """
+    memberships = list(
+        Membership.objects.active_on(day).filter(user=user).select_related("organisation")
+    )
+    at_school = [m for m in memberships if m.organisation_id == dossier.school_id]
+    if any(m.role in SCHOOL_MANAGER_ROLES for m in at_school):
+        raise ValidationError(
+            _("%(name)s is part of the directie and always has full access to this dossier.")
+            % {"name": user}
+        )
+    if any(m.role in SCHOOL_GRANTABLE_ROLES for m in at_school):
+        return "school"
+    if at_school:
+        raise ValidationError(
+            _(
+                "%(name)s is %(role)s at this school. Only the directie and the zorgteam "
+                "(zorgcoördinator, leerlingenbegeleider, zorgleerkracht) can get access to "
+                "the dossier, because everyone with access reads all of the school's "
+                "information."
+            )
+            % {"name": user, "role": at_school[0].get_role_display().lower()}
+        )
+    partner_ids = set(
+        dossier.school.partnerships.active_on(day).values_list("partner_id", flat=True)
+    )
+    for membership in memberships:
+        if (
+            membership.organisation.kind in PARTNER_KINDS
+            and membership.organisation_id in partner_ids
+        ):
+            return membership.organisation.kind
+    partner_memberships = [m for m in memberships if m.organisation.kind in PARTNER_KINDS]
+    if partner_memberships:
+        raise ValidationError(
+            _(
+                "%(name)s works for %(org)s, which is not an active partner of this school. "
+                "Only staff of the school's current CLB, PBD or LSC can get access."
+            )
+            % {"name": user, "org": partner_memberships[0].organisation.name}
+        )
+    raise ValidationError(
+        _("%(name)s has no active role at this school or at one of its partners.") % {"name": user}
+    )
+
+
+def _require_manager(*, dossier: Dossier, actor: User) -> None:
+    if not user_flags(actor, dossier).can_manage:
+        raise PermissionDenied(_("You may not manage access to this dossier."))
+
+
+@transaction.atomic
+def access_grant(
+    *,
+    dossier: Dossier,
+    granted_by: User,
+    user: User,
+    level: str,
+    can_manage: bool = False,
+    day: datetime.date | None = None,
+) -> AuditEvent:
+    """Give ``user`` read or contribute access to ``dossier`` (or change what they have)."""
+    # Lock the dossier row: grants on one dossier are changed one at a time.
+    dossier = Dossier.objects.select_for_update().select_related("school").get(pk=dossier.pk)
+    _require_manager(dossier=dossier, actor=granted_by)
+    if level not in AccessLevel.values:
+        raise ValidationError(_("Choose read or contribute access."))
+    if user.pk == granted_by.pk:
+        raise ValidationError(_("You cannot change your own access."))
+    if not user.is_active:
+        raise ValidationError(_("%(name)s's account is switched off.") % {"name": user})
+    side = _grant_side(dossier=dossier, user=user, day=day or timezone.localdate())
+    if can_manage and side != "school":
+        raise ValidationError(
+            _("Only members of the school's zorgteam can be allowed to manage access.")
+        )
+
+    had = set(
+        dossier.dossieruserobjectpermission_set.filter(user=user).values_list(
+            "permission__codename", flat=True
+        )
+    )
+    wanted = {PERM_VIEW}
+    if level == AccessLevel.CONTRIBUTE:
+        wanted.add(PERM_CONTRIBUTE)
+    if can_manage:
+        wanted.add(PERM_MANAGE)
+    if had == wanted:
+        raise ValidationError(_("%(name)s already has exactly this access.") % {"name": user})
+    for codename in had - wanted:
+        remove_perm(f"dossier.{codename}", user, dossier)
+    for codename in wanted - had:
+        assign_perm(f"dossier.{codename}", user, dossier)
+    return audit_record(
+        dossier=dossier,
+        actor=granted_by,
+        subject_user=user,
+        action=AuditEvent.Action.ACCESS_CHANGED if had else AuditEvent.Action.ACCESS_GRANTED,
+        section=Section.TOEGANG,
+        detail=describe_access(wanted),
+    )
+
+
+@transaction.atomic
+def access_revoke(*, dossier: Dossier, revoked_by: User, user: User) -> AuditEvent:
+    dossier = Dossier.objects.select_for_update().select_related("school").get(pk=dossier.pk)
+    _require_manager(dossier=dossier, actor=revoked_by)
+    if user.pk == revoked_by.pk:
+        raise ValidationError(_("You cannot change your own access."))
+    grants = dossier.dossieruserobjectpermission_set.filter(user=user)
+    had = set(grants.values_list("permission__codename", flat=True))
+    if not had:
+        raise ValidationError(_("%(name)s has no access that can be revoked.") % {"name": user})
+    grants.delete()
+    return audit_record(
+        dossier=dossier,
+        actor=revoked_by,
+        subject_user=user,
+        action=AuditEvent.Action.ACCESS_REVOKED,
+        section=Section.TOEGANG,
+        detail=describe_access(had),
+    )
+
+
+def describe_access(codenames: set[str]) -> str:
+    """A short Dutch description of a grant, kept in the audit log."""
+    level = AccessLevel.CONTRIBUTE if PERM_CONTRIBUTE in codenames else AccessLevel.VIEW
+    text = str(level.label)
+    if PERM_MANAGE in codenames:
+        text = _("%(level)s, manages access") % {"level": text}
+    return text

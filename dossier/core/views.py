@@ -1,0 +1,203 @@
+import csv
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.models import User
+from dossier.afspraken.selectors import afspraken_due
+from dossier.core.access import Section, require_section
+from dossier.core.filters import AuditEventFilter
+from dossier.core.forms import DossierSearchForm, GrantAccessForm
+from dossier.core.models import AuditEvent
+from dossier.core.selectors import (
+    access_candidates,
+    audit_events,
+    dossier_access_rows,
+    dossier_list_for_user,
+    dossier_partnerships,
+    dossier_people,
+    dossier_recent_activity,
+)
+from dossier.core.services import access_grant, access_revoke, audit_record
+from signalen.selectors import recent_signals
+
+PAGE_SIZE = 25
+
+
+@login_required
+@require_GET
+def mijn_dossiers(request):
+    form = DossierSearchForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    page = Paginator(dossier_list_for_user(request.user, query=query), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    querystring = urlencode({"q": query}) if query else ""
+    context = {"form": form, "page": page, "query": query, "querystring": querystring}
+    if request.htmx and request.htmx.target == "dossier-results":
+        return render(request, "dossier/_dossier_list.html", context)
+    return render(request, "dossier/mijn_dossiers.html", context)
+
+
+@login_required
+@require_GET
+def dossier_overview(request, pk):
+    dossier, access = require_section(request.user, pk, Section.OVERZICHT)
+    current, earlier = dossier_partnerships(dossier)
+    return render(
+        request,
+        "dossier/overview.html",
+        {
+            "dossier": dossier,
+            "access": access,
+            "current_partners": current,
+            "earlier_partners": earlier,
+            "people": dossier_people(dossier),
+            "activity": dossier_recent_activity(dossier, access),
+            "recent_signals": recent_signals(dossier)
+            if access.can_read(Section.SIGNALEN)
+            else None,
+            "agreements_due": afspraken_due(dossier, access),
+        },
+    )
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def toegangsbeheer(request, pk):
+    write = request.method == "POST"
+    dossier, access = require_section(request.user, pk, Section.TOEGANG, write=write)
+    form = GrantAccessForm(request.POST or None, candidates=access_candidates(dossier))
+    if write and form.is_valid():
+        person = form.cleaned_data["user"]
+        try:
+            access_grant(
+                dossier=dossier,
+                granted_by=request.user,
+                user=person,
+                level=form.cleaned_data["level"],
+                can_manage=form.cleaned_data["can_manage"],
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("%(name)s's access has been saved.") % {"name": person})
+            return redirect("dossier:toegangsbeheer", pk=dossier.pk)
+    status = 400 if write else 200
+    return render(
+        request,
+        "dossier/toegangsbeheer.html",
+        {"dossier": dossier, "access": access, "form": form, "rows": dossier_access_rows(dossier)},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def access_revoke_view(request, pk, user_pk):
+    dossier, _access = require_section(request.user, pk, Section.TOEGANG, write=True)
+    person = User.objects.filter(
+        pk=user_pk, dossieruserobjectpermission__content_object=dossier
+    ).first()
+    if person is None:
+        raise Http404
+    try:
+        access_revoke(dossier=dossier, revoked_by=request.user, user=person)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("%(name)s no longer has access.") % {"name": person})
+    return redirect("dossier:toegangsbeheer", pk=dossier.pk)
+
+
+def _audit_filter(request, dossier):
+    events = audit_events(dossier)
+    people = User.objects.filter(
+        Q(pk__in=events.values("actor_id")) | Q(pk__in=events.values("subject_user_id"))
+    ).order_by("last_name", "first_name")
+    return AuditEventFilter(request.GET or None, queryset=events, people=people)
+
+
+@login_required
+@require_GET
+def auditlog(request, pk):
+    dossier, access = require_section(request.user, pk, Section.TOEGANG)
+    filterset = _audit_filter(request, dossier)
+    valid = filterset.is_valid() if filterset.is_bound else True
+    events = filterset.qs if valid else AuditEvent.objects.none()
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "dossier/auditlog.html",
+        {
+            "dossier": dossier,
+            "access": access,
+            "filter": filterset,
+            "page": page,
+            "querystring": query.urlencode(),
+        },
+        status=200 if valid else 400,
+    )
+
+
+@login_required
+@require_GET
+def auditlog_export(request, pk):
+    dossier, _access = require_section(request.user, pk, Section.TOEGANG)
+    filterset = _audit_filter(request, dossier)
+    if filterset.is_bound and not filterset.is_valid():
+        messages.error(request, _("The filter is not valid; nothing was exported."))
+        return redirect("dossier:auditlog", pk=dossier.pk)
+    events = list(filterset.qs)
+    audit_record(
+        dossier=dossier,
+        actor=request.user,
+        action=AuditEvent.Action.AUDIT_EXPORTED,
+        section=Section.TOEGANG,
+        detail=ngettext("%(count)d row", "%(count)d rows", len(events)) % {"count": len(events)},
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="auditlog-{dossier.school.instellingsnummer}-{stamp}.csv"'
+    )
+    response["Cache-Control"] = "no-store"
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([_("When"), _("By"), _("Action"), _("Concerning"), _("Detail")])
+    for event in events:
+        writer.writerow(
+            [
+                timezone.localtime(event.created_at).strftime("%d/%m/%Y %H:%M"),
+                _csv_safe(f"{event.actor} <{event.actor.email}>"),
+                event.get_action_display(),
+                _csv_safe(f"{event.subject_user} <{event.subject_user.email}>")
+                if event.subject_user
+                else "",
+                _csv_safe(event.detail),
+            ]
+        )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """Keep spreadsheet programs from reading a cell as a formula."""
+    if value and value[0] in "=+-@\t\r":
+        return "'" + value
+    return value

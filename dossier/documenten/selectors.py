@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from dossier.core.access import DossierAccess, Section, require_section
+from dossier.core.models import Dossier
+from dossier.core.selectors import audience_q
+from dossier.documenten.models import Document, DocumentVersie
+
+
+def documents_for(dossier: Dossier, access: DossierAccess, *, deleted: bool | None = False):
+    """The dossier's documents this person's side may see, each with its versions: 2 queries.
+
+    ``deleted``: False for the shared documents, True for the bin, None for both.
+    """
+    documents = Document.objects.filter(audience_q(access.read_sides), dossier=dossier)
+    if deleted is not None:
+        documents = documents.filter(deleted_at__isnull=not deleted)
+    return documents.select_related("created_by", "deleted_by").prefetch_related(
+        Prefetch(
+            "versies",
+            queryset=DocumentVersie.objects.select_related("uploaded_by").order_by("-number"),
+        )
+    )
+
+
+def document_get(user, *, pk, document_pk, write: bool = False, deleted: bool | None = False):
+    """(dossier, access, document) or 404 when the document is not in this person's audience."""
+    dossier, access = require_section(user, pk, Section.DOCUMENTEN, write=write)
+    document = documents_for(dossier, access, deleted=deleted).filter(pk=document_pk).first()
+    if document is None:
+        raise Http404
+    document.dossier = dossier
+    return dossier, access, document

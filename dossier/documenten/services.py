@@ -1,0 +1,144 @@
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dossier.core.access import Section, section_sides
+from dossier.core.models import AuditEvent, Dossier
+from dossier.core.services import audit_record
+from dossier.documenten.models import Document, DocumentVersie
+from dossier.documenten.uploads import check_upload
+
+BIN_DAYS = 30
+
+
+def document_may_write(user, document: Document) -> bool:
+    """School and the partners in the document's audience, with contribute access."""
+    return bool(
+        section_sides(user, document.dossier, Section.DOCUMENTEN, write=True)
+        & document.audience_sides
+    )
+
+
+@transaction.atomic
+def document_upload(
+    *,
+    dossier: Dossier,
+    user,
+    uploaded,
+    title: str,
+    kind: str,
+    school_year: str,
+    for_clb: bool = True,
+    for_pbd: bool = False,
+    for_lsc: bool = False,
+) -> Document:
+    """Share a new document; the file is checked by its content before anything is written."""
+    from samenwerking.schoolyear import validate_school_year
+
+    checked = check_upload(uploaded)
+    validate_school_year(school_year)
+    document = Document(
+        dossier=dossier,
+        title=(title or "").strip(),
+        kind=kind,
+        school_year=school_year,
+        for_clb=for_clb,
+        for_pbd=for_pbd,
+        for_lsc=for_lsc,
+        created_by=user,
+    )
+    if not document_may_write(user, document):
+        raise PermissionDenied(_("You may not share documents with this audience."))
+    document.full_clean()
+    document.save()
+    _add_version(document, user, checked)
+    return document
+
+
+@transaction.atomic
+def document_new_version(*, document: Document, user, uploaded) -> DocumentVersie:
+    """A new version; the earlier ones stay downloadable."""
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if document.deleted_at or not document_may_write(user, document):
+        raise PermissionDenied(_("You may not change this document."))
+    checked = check_upload(uploaded)
+    version = _add_version(document, user, checked)
+    document.save(update_fields=["updated_at"])
+    return version
+
+
+def _add_version(document: Document, user, checked) -> DocumentVersie:
+    number = (document.versies.aggregate(top=Max("number"))["top"] or 0) + 1
+    version = DocumentVersie(
+        document=document,
+        number=number,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=user,
+    )
+    version.file.save(checked.name, ContentFile(checked.content), save=False)
+    try:
+        version.full_clean(exclude=["file"])
+        version.save()
+    except Exception:
+        # Nothing half-written: the stored file goes when its row cannot be written.
+        version.file.delete(save=False)
+        raise
+    return version
+
+
+@transaction.atomic
+def document_delete(*, document: Document, user) -> Document:
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if not document_may_write(user, document):
+        raise PermissionDenied(_("You may not delete this document."))
+    document.deleted_at = timezone.now()
+    document.deleted_by = user
+    document.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    return document
+
+
+@transaction.atomic
+def document_restore(*, document: Document, user) -> Document:
+    document = Document.objects.select_for_update().get(pk=document.pk)
+    if not document_may_write(user, document):
+        raise PermissionDenied(_("You may not restore this document."))
+    document.deleted_at = None
+    document.deleted_by = None
+    document.save(update_fields=["deleted_at", "deleted_by", "updated_at"])
+    return document
+
+
+def documents_purge_bin(*, now: datetime.datetime | None = None) -> int:
+    """Remove documents that have been in the bin for more than 30 days, files included."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=BIN_DAYS)
+    expired = Document.objects.filter(deleted_at__lt=cutoff)
+    files = list(DocumentVersie.objects.filter(document__in=expired).values_list("file", flat=True))
+    count = expired.count()
+    with transaction.atomic():
+        expired.delete()
+    from django.core.files.storage import default_storage
+
+    for name in files:
+        if default_storage.exists(name):
+            default_storage.delete(name)
+    return count
+
+
+def document_downloaded(*, version: DocumentVersie, user) -> None:
+    audit_record(
+        dossier=version.document.dossier,
+        actor=user,
+        action=AuditEvent.Action.DOCUMENT_DOWNLOADED,
+        section=Section.DOCUMENTEN,
+        detail=f"{version.document.title} v{version.number}"[:300],
+    )

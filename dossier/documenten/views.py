@@ -1,0 +1,181 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dossier.core.access import Section, require_section
+from dossier.documenten.forms import DocumentFilterForm, DocumentForm, VersionForm
+from dossier.documenten.selectors import document_get, documents_for
+from dossier.documenten.services import (
+    BIN_DAYS,
+    document_delete,
+    document_downloaded,
+    document_may_write,
+    document_new_version,
+    document_restore,
+    document_upload,
+)
+from samenwerking.forms import apply_validation_error_to
+
+
+def _doc_list_context(request, dossier, access, *, deleted=False):
+    form = DocumentFilterForm(request.GET or None)
+    documents = documents_for(dossier, access, deleted=deleted)
+    valid = not form.is_bound or form.is_valid()
+    if form.is_bound and valid:
+        documents = form.filter(documents)
+    page = Paginator(documents if valid else documents.none(), 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "dossier": dossier,
+        "access": access,
+        "filter_form": form,
+        "page": page,
+        "querystring": query.urlencode(),
+        "can_write": access.can_write(Section.DOCUMENTEN),
+        "bin_days": BIN_DAYS,
+    }, valid
+
+
+@login_required
+@require_GET
+def document_list(request, pk):
+    dossier, access = require_section(request.user, pk, Section.DOCUMENTEN)
+    context, valid = _doc_list_context(request, dossier, access)
+    return render(request, "documenten/documents.html", context, status=200 if valid else 400)
+
+
+@login_required
+@require_GET
+def document_bin(request, pk):
+    dossier, access = require_section(request.user, pk, Section.DOCUMENTEN, write=True)
+    context, valid = _doc_list_context(request, dossier, access, deleted=True)
+    return render(request, "documenten/document_bin.html", context, status=200 if valid else 400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_upload_view(request, pk):
+    dossier, access = require_section(request.user, pk, Section.DOCUMENTEN, write=True)
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            document = document_upload(
+                dossier=dossier,
+                user=request.user,
+                uploaded=data["file"],
+                title=data["title"],
+                kind=data["kind"],
+                school_year=data["school_year"],
+                for_clb=data["for_clb"],
+                for_pbd=data["for_pbd"],
+                for_lsc=data["for_lsc"],
+            )
+        except ValidationError as exc:
+            apply_validation_error_to(form, exc, field="file")
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The document has been shared."))
+            return redirect("documenten:document_detail", pk=dossier.pk, document_pk=document.pk)
+    return render(
+        request,
+        "documenten/document_form.html",
+        {"dossier": dossier, "access": access, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_detail(request, pk, document_pk):
+    write = request.method == "POST"
+    # a document in the bin opens too, to be restored from there
+    dossier, access, document = document_get(
+        request.user, pk=pk, document_pk=document_pk, write=write, deleted=None
+    )
+    may_write = document_may_write(request.user, document)
+    form = VersionForm(request.POST or None, request.FILES or None)
+    if write:
+        if not may_write:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                document_new_version(
+                    document=document, user=request.user, uploaded=form.cleaned_data["file"]
+                )
+            except ValidationError as exc:
+                apply_validation_error_to(form, exc, field="file")
+            else:
+                messages.success(request, _("The new version has been added."))
+                return redirect(
+                    "documenten:document_detail", pk=dossier.pk, document_pk=document.pk
+                )
+    return render(
+        request,
+        "documenten/document_detail.html",
+        {
+            "dossier": dossier,
+            "access": access,
+            "document": document,
+            "form": form,
+            "may_write": may_write,
+        },
+        status=400 if write else 200,
+    )
+
+
+@login_required
+@require_GET
+def document_download(request, pk, document_pk, version_pk):
+    dossier, access, document = document_get(request.user, pk=pk, document_pk=document_pk)
+    version = next((v for v in document.versies.all() if v.pk == version_pk), None)
+    if version is None:
+        raise Http404
+    version.document = document
+    document_downloaded(version=version, user=request.user)
+    response = FileResponse(
+        version.file.open("rb"),
+        as_attachment=True,
+        filename=version.original_name,
+        content_type=version.content_type,
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def document_delete_view(request, pk, document_pk):
+    dossier, access, document = document_get(
+        request.user, pk=pk, document_pk=document_pk, write=True
+    )
+    if not document_may_write(request.user, document):
+        raise PermissionDenied
+    document_delete(document=document, user=request.user)
+    messages.success(
+        request,
+        _("The document is in the bin. It can be restored for %(days)d days.") % {"days": BIN_DAYS},
+    )
+    return redirect("documenten:documents", pk=dossier.pk)
+
+
+@login_required
+@require_POST
+def document_restore_view(request, pk, document_pk):
+    dossier, access, document = document_get(
+        request.user, pk=pk, document_pk=document_pk, write=True, deleted=True
+    )
+    if not document_may_write(request.user, document):
+        raise PermissionDenied
+    document_restore(document=document, user=request.user)
+    messages.success(request, _("The document has been restored."))
+    return redirect("documenten:document_detail", pk=dossier.pk, document_pk=document.pk)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeldingenConfig(AppConfig):
+    """E-mail notifications: at once, as a daily digest, or not at all."""
+
+    name = "dossier.meldingen"
+    label = "meldingen"
+    verbose_name = _("Notifications")

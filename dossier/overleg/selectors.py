@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from django.http import Http404
+
+from dossier.afspraken.models import Samenwerkingsafspraak
+from dossier.core.access import Section, require_section
+from dossier.core.models import Dossier
+from dossier.core.selectors import audience_q
+from dossier.documenten.selectors import documents_for
+from dossier.overleg.models import StructureelOverleg
+
+
+def overleggen_for(dossier: Dossier):
+    return StructureelOverleg.objects.filter(dossier=dossier).select_related("created_by")
+
+
+def overleg_get(user, *, pk, overleg_pk, write: bool = False):
+    dossier, access = require_section(user, pk, Section.OVERLEG)
+    overleg = (
+        overleggen_for(dossier)
+        .prefetch_related(
+            Prefetch("documents", queryset=documents_for(dossier, access)),
+            Prefetch(
+                "afspraken",
+                queryset=Samenwerkingsafspraak.objects.filter(audience_q(access.read_sides)),
+            ),
+        )
+        .filter(pk=overleg_pk)
+        .first()
+    )
+    if overleg is None:
+        raise Http404
+    overleg.dossier = dossier
+    return dossier, access, overleg

@@ -1,0 +1,118 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from dossier.afspraken.models import Samenwerkingsafspraak
+from dossier.core.access import Section, require_section
+from dossier.core.selectors import audience_q
+from dossier.documenten.selectors import documents_for
+from dossier.overleg.forms import OverlegForm
+from dossier.overleg.selectors import overleg_get, overleggen_for
+from dossier.overleg.services import overleg_may_write, overleg_save
+from samenwerking.forms import apply_validation_error
+
+
+@login_required
+@require_GET
+def overleg_list(request, pk):
+    dossier, access = require_section(request.user, pk, Section.OVERLEG)
+    page = Paginator(overleggen_for(dossier), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "overleg/overleggen.html",
+        {
+            "dossier": dossier,
+            "access": access,
+            "page": page,
+            "can_write": overleg_may_write(request.user, dossier),
+        },
+    )
+
+
+def _overleg_form(request, dossier, access, overleg=None):
+    documents = documents_for(dossier, access)
+    afspraken = Samenwerkingsafspraak.objects.filter(audience_q(access.read_sides), dossier=dossier)
+    initial = None
+    if overleg:
+        initial = {
+            field: getattr(overleg, field)
+            for field in (
+                "date",
+                "school_participants",
+                "clb_participants",
+                "pbd_participants",
+                "lsc_participants",
+                "data_reflected_on",
+                "agenda",
+                "decisions",
+                "next_meeting_date",
+                "minutes_keeper",
+            )
+        }
+        initial["documents"] = list(overleg.documents.all())
+        initial["afspraken"] = list(overleg.afspraken.all())
+    form = OverlegForm(
+        request.POST or None, documents=documents, afspraken=afspraken, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        linked_documents = list(data.pop("documents"))
+        linked_afspraken = list(data.pop("afspraken"))
+        try:
+            overleg = overleg_save(
+                dossier=dossier,
+                user=request.user,
+                overleg=overleg,
+                documents=linked_documents,
+                afspraken=linked_afspraken,
+                **data,
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The meeting has been recorded."))
+            return redirect("overleg:overleg_detail", pk=dossier.pk, overleg_pk=overleg.pk)
+    return render(
+        request,
+        "overleg/overleg_form.html",
+        {"dossier": dossier, "access": access, "form": form, "overleg": overleg},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def overleg_create(request, pk):
+    dossier, access = require_section(request.user, pk, Section.OVERLEG)
+    if not overleg_may_write(request.user, dossier):
+        raise PermissionDenied
+    return _overleg_form(request, dossier, access)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def overleg_edit(request, pk, overleg_pk):
+    dossier, access, overleg = overleg_get(request.user, pk=pk, overleg_pk=overleg_pk)
+    if not overleg_may_write(request.user, dossier, overleg):
+        raise PermissionDenied
+    return _overleg_form(request, dossier, access, overleg)
+
+
+@login_required
+@require_GET
+def overleg_detail(request, pk, overleg_pk):
+    dossier, access, overleg = overleg_get(request.user, pk=pk, overleg_pk=overleg_pk)
+    return render(
+        request,
+        "overleg/overleg_detail.html",
+        {
+            "dossier": dossier,
+            "access": access,
+            "overleg": overleg,
+            "can_write": overleg_may_write(request.user, dossier, overleg),
+        },
+    )

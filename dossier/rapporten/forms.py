@@ -1,0 +1,24 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dossier.rapporten.models import Report
+from samenwerking.schoolyear import recent_school_years, school_year_of
+
+
+class ReportRequestForm(forms.Form):
+    """Ask for a report of one kind for one school year."""
+
+    kind = forms.ChoiceField(choices=Report.Kind.choices, widget=forms.HiddenInput)
+    school_year = forms.ChoiceField(label=_("School year"))
+
+    def __init__(self, *args, years: list[str] = (), initial_kind: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        choices = sorted(
+            set(years) | set(recent_school_years(today, back=5, ahead=0)), reverse=True
+        )
+        self.fields["school_year"].choices = [(year, year) for year in choices]
+        self.fields["school_year"].initial = school_year_of(today)
+        if initial_kind:
+            self.fields["kind"].initial = initial_kind

@@ -1,0 +1,125 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from dossier.core.access import Section, require_section
+from dossier.rapporten.forms import ReportRequestForm
+from dossier.rapporten.kinds import REPORT_KINDS
+from dossier.rapporten.models import Report
+from dossier.rapporten.services import (
+    QUEUE_UNAVAILABLE,
+    report_downloaded,
+    report_request,
+    report_retry,
+)
+
+
+def _report_for_user(user, pk, report_pk):
+    """The report if it belongs to this dossier and the user may read its section; else 404."""
+    dossier, access = require_section(user, pk, Section.OVERZICHT)
+    report = Report.objects.filter(dossier=dossier, pk=report_pk).first()
+    if report is None or not access.can_read(REPORT_KINDS[report.kind].section):
+        raise Http404
+    report.dossier = dossier
+    return dossier, access, report
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def reports(request, pk):
+    """The person's reports for this dossier; a POST asks for a new one."""
+    dossier, access = require_section(request.user, pk, Section.OVERZICHT)
+    kinds = [kind for kind, spec in REPORT_KINDS.items() if access.can_read(spec.section)]
+    if not kinds:
+        raise Http404
+    if request.method == "POST":
+        form = ReportRequestForm(request.POST)
+        if form.is_valid():
+            kind = form.cleaned_data["kind"]
+            if kind not in kinds:
+                raise Http404
+            report = report_request(
+                dossier=dossier,
+                kind=kind,
+                school_year=form.cleaned_data["school_year"],
+                requested_by=request.user,
+            )
+            report.refresh_from_db()
+            if report.error == QUEUE_UNAVAILABLE:
+                messages.error(
+                    request,
+                    _(
+                        "The report could not be put in the queue right now. Your request is "
+                        "kept: try again in a moment with the “Try again” button."
+                    ),
+                )
+            elif report.status == Report.Status.DONE:
+                messages.success(request, _("The report is ready."))
+            elif report.status == Report.Status.FAILED:
+                messages.error(
+                    request,
+                    _("The report could not be made. Try again with the “Try again” button."),
+                )
+            else:
+                messages.success(
+                    request, _("The report is being made. It appears here when it is ready.")
+                )
+            return redirect("rapporten:reports", pk=dossier.pk)
+        messages.error(request, _("Choose a school year from the list."))
+        return redirect("rapporten:reports", pk=dossier.pk)
+    my_reports = Report.objects.filter(
+        dossier=dossier, requested_by=request.user, kind__in=kinds
+    ).order_by("-created_at")[:20]
+    return render(
+        request,
+        "rapporten/reports.html",
+        {"dossier": dossier, "access": access, "reports": my_reports, "kinds": kinds},
+    )
+
+
+@login_required
+@require_GET
+def report_status(request, pk, report_pk):
+    """The report's row; while it is being made the page asks again every two seconds."""
+    dossier, access, report = _report_for_user(request.user, pk, report_pk)
+    return render(request, "rapporten/_report_row.html", {"dossier": dossier, "report": report})
+
+
+@login_required
+@require_GET
+def report_download(request, pk, report_pk):
+    dossier, access, report = _report_for_user(request.user, pk, report_pk)
+    if report.status != Report.Status.DONE or not report.file:
+        raise Http404
+    report_downloaded(report=report, user=request.user)
+    filename = (
+        f"{REPORT_KINDS[report.kind].filename}-{dossier.school.instellingsnummer}-"
+        f"{report.school_year}.pdf"
+    )
+    response = FileResponse(
+        report.file.open("rb"),
+        as_attachment=True,
+        filename=filename,
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def report_retry_view(request, pk, report_pk):
+    dossier, access, report = _report_for_user(request.user, pk, report_pk)
+    if report.status != Report.Status.FAILED:
+        messages.info(request, _("This report does not need a retry."))
+    else:
+        report = report_retry(report=report)
+        if report.error == QUEUE_UNAVAILABLE:
+            messages.error(request, _("The queue is still unreachable. Try again in a moment."))
+        else:
+            messages.success(request, _("The report is being made again."))
+    return redirect("rapporten:reports", pk=dossier.pk)
