@@ -6,9 +6,11 @@
 #   scripts/check-migration-upgrade.sh [BASE]      (or MIGRATION_BASE=<rev>; default below)
 #
 # Environment: DATABASE_URL names the server (its database name only gives the scratch database
-# its name: <name>_upgrade_check, or UPGRADE_CHECK_DATABASE); PYTHON, the interpreter with the
-# locked dependencies (default .venv/bin/python), serves both trees; KEEP_DB=1 keeps the scratch
-# database after a pass (after a failure it is always kept, for a look).
+# its name: <name>_upgrade_check, or UPGRADE_CHECK_DATABASE); UPGRADE_CHECK_PYTHON, the interpreter
+# with the locked dependencies (default .venv/bin/python), runs both trees; UPGRADE_CHECK_KEEP_DB=1
+# keeps the scratch database after a pass (after a failure it is always kept, for a look).
+# The base tree runs with this tree's interpreter, so its migrations and load_demo must still
+# import with today's locked dependencies.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -29,11 +31,17 @@ ALLOW_GONE=(
 RENAMED=(
 )
 
-PY=${PYTHON:-$repo/.venv/bin/python}
+PY=${UPGRADE_CHECK_PYTHON:-$repo/.venv/bin/python}
+[ -x "$PY" ] || { echo "No interpreter at $PY: run make setup, or set UPGRADE_CHECK_PYTHON." >&2; exit 1; }
 helper=$repo/scripts/table_fingerprint.py
 server_url=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/}
 server_db=$("$PY" -c 'import sys, urllib.parse; print(urllib.parse.urlsplit(sys.argv[1]).path.strip("/"))' "$server_url")
 check_db=${UPGRADE_CHECK_DATABASE:-${server_db:-samenwerking}_upgrade_check}
+# The scratch database is dropped first: never let that be a database someone works with.
+case $check_db in
+  *_upgrade_check) ;;
+  *) echo "UPGRADE_CHECK_DATABASE must end in _upgrade_check (it is dropped): $check_db" >&2; exit 1 ;;
+esac
 
 base_commit=$(git rev-parse --verify --quiet "$base^{commit}") || {
   echo "Base revision '$base' is not in this clone (a shallow CI checkout? git fetch --unshallow)." >&2
@@ -50,7 +58,10 @@ cleanup() {
   git -C "$repo" worktree remove --force "$old" >/dev/null 2>&1 || true
   git -C "$repo" worktree prune >/dev/null 2>&1 || true
   rm -rf "$tmp"
-  if [ -n "$passed" ] && [ -z "${KEEP_DB:-}" ]; then
+  if [ -z "$passed" ]; then
+    echo "== upgrade check FAILED (base $base)" >&2
+  fi
+  if [ -n "$passed" ] && [ -z "${UPGRADE_CHECK_KEEP_DB:-}" ]; then
     "$PY" "$helper" drop-db "$server_url" "$check_db" || true
   elif [ -n "${check_url:-}" ]; then
     echo "The scratch database is kept for a look: $check_url" >&2

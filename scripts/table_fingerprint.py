@@ -363,11 +363,12 @@ def compare(args):
         for line in lines:
             print(f"      {line}")
     if report.failures:
-        print(f"\n{len(report.failures)} problem(s) after the upgrade:", file=sys.stderr)
+        # On stdout with the rest, so that the log reads in order.
+        print(f"\n{len(report.failures)} problem(s) after the upgrade:")
         for title, lines in report.failures:
-            print(f"  FAIL {title}", file=sys.stderr)
+            print(f"  FAIL {title}")
             for line in lines:
-                print(f"      {line}", file=sys.stderr)
+                print(f"      {line}")
         return 1
     return 0
 
