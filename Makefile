@@ -4,7 +4,7 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 PY := .venv/bin/python
 
-.PHONY: setup demo test system-deps lint
+.PHONY: setup demo test system-deps lint migration-check
 
 setup: ## Install the locked Python dependencies into .venv
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -21,6 +21,9 @@ system-deps: ## Chromium (browser tests), poppler (PDFs), HarfBuzz subsetting, g
 
 test: setup system-deps ## The whole test suite, on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)
 	$(PY) -m pytest
+
+migration-check: setup ## A PostgreSQL demo database at MIGRATION_BASE upgrades with every row intact
+	scripts/check-migration-upgrade.sh
 
 lint:
 	.venv/bin/ruff check .
