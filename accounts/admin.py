@@ -20,8 +20,7 @@ from django.utils.translation import ngettext
 
 from accounts.imports import ImportFailed, schools_import_csv
 from accounts.models import Membership, Organisation, Partnership, User, Vestiging
-from accounts.services import membership_end
-from dossier.core.services import dossier_create
+from accounts.services import membership_end, organisation_save
 
 admin.site.unregister(EmailAddress)
 admin.site.unregister(Group)  # roles are memberships, never groups
@@ -127,9 +126,7 @@ class OrganisationAdmin(PlatformAdminMixin, admin.ModelAdmin):
         return self.inlines
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if obj.is_school:
-            dossier_create(school=obj)
+        organisation_save(organisation=obj)
 
     def get_urls(self):
         return [

@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from accounts.roles import OrganisationKind
-from accounts.services import partnership_create
-from dossier.core.services import dossier_create
+from accounts.services import organisation_save, partnership_create
 
 REQUIRED_COLUMNS = ("instellingsnummer", "naam")
 KNOWN_COLUMNS = ("instellingsnummer", "naam", "straat", "postcode", "gemeente", "clb", "pbd", "lsc")
@@ -144,10 +143,7 @@ def _import_row(row: dict[str, str], *, start_date: datetime.date, result: Impor
     for key, value in fields.items():
         if value or key == "name":
             setattr(school, key, value)
-    with transaction.atomic():
-        school.full_clean()
-        school.save()
-        dossier_create(school=school)
+    organisation_save(organisation=school)
 
     for kind in (OrganisationKind.CLB, OrganisationKind.PBD, OrganisationKind.LSC):
         references = [ref.strip() for ref in row.get(kind, "").split("|") if ref.strip()]

@@ -6,7 +6,16 @@ from django.db.models import Exists, OuterRef
 
 from accounts.models import Membership, User, active_q
 from accounts.roles import PARTNER_KINDS, SCHOOL_MANAGER_ROLES
-from dossier.core.access import PERM_MANAGE
+
+# Further reasons to require MFA, registered by the layers above accounts (the dossier core adds
+# "holds a delegated right to manage access"). Each takes ``OuterRef("pk")`` of the user and
+# returns a boolean expression, so the standing stays one query.
+EXTRA_REQUIREMENTS: list = []
+
+
+def register_requirement(expression_for_user) -> None:
+    if expression_for_user not in EXTRA_REQUIREMENTS:
+        EXTRA_REQUIREMENTS.append(expression_for_user)
 
 
 def mfa_status(user) -> tuple[bool, bool]:
@@ -15,8 +24,6 @@ def mfa_status(user) -> tuple[bool, bool]:
     Required for staff of a CLB, PBD or LSC, and for anyone who manages access to a dossier:
     the directie, and zorgteam members to whom access management was delegated.
     """
-    from dossier.core.models import DossierUserObjectPermission
-
     memberships = Membership.objects.filter(active_q(), user=OuterRef("pk"))
     row = (
         User.objects.filter(pk=user.pk)
@@ -25,12 +32,7 @@ def mfa_status(user) -> tuple[bool, bool]:
                 Authenticator.objects.filter(user=OuterRef("pk"), type=Authenticator.Type.TOTP)
             ),
             is_partner_staff=Exists(memberships.filter(organisation__kind__in=PARTNER_KINDS)),
-            manages_access=Exists(memberships.filter(role__in=SCHOOL_MANAGER_ROLES))
-            | Exists(
-                DossierUserObjectPermission.objects.filter(
-                    user=OuterRef("pk"), permission__codename=PERM_MANAGE
-                )
-            ),
+            manages_access=_manages_access(memberships),
         )
         .values("has_mfa", "is_partner_staff", "manages_access")
         .first()
@@ -41,3 +43,11 @@ def mfa_status(user) -> tuple[bool, bool]:
         row["is_partner_staff"] or row["manages_access"]
     )
     return bool(required), bool(row["has_mfa"])
+
+
+def _manages_access(memberships):
+    # the directie always manages access; the layers above may add more reasons
+    expression = Exists(memberships.filter(role__in=SCHOOL_MANAGER_ROLES))
+    for extra in EXTRA_REQUIREMENTS:
+        expression |= extra(OuterRef("pk"))
+    return expression

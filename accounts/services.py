@@ -1,11 +1,17 @@
+"""Writes for people, organisations, memberships and partnerships."""
+
 from __future__ import annotations
 
 import datetime
 
 from django.db import transaction
+from django.dispatch import Signal
 
 from accounts.models import Membership, Organisation, Partnership, User
-from dossier.core.services import dossier_create
+
+# Sent inside the transaction that saves a school, so that the dossier core (a layer above
+# accounts, which accounts does not know) gives every school its dossier. Argument: ``school``.
+school_saved = Signal()
 
 
 def partnership_create(
@@ -36,12 +42,16 @@ def partnership_end(*, partnership: Partnership, end_date: datetime.date) -> Par
 
 def organisation_create(**fields) -> Organisation:
     """Create an organisation; a school gets its dossier in the same transaction."""
+    return organisation_save(organisation=Organisation(**fields))
+
+
+def organisation_save(*, organisation: Organisation) -> Organisation:
+    """Validate and save a new or changed organisation (the app, the admin, the CSV import)."""
     with transaction.atomic():
-        organisation = Organisation(**fields)
         organisation.full_clean()
         organisation.save()
         if organisation.is_school:
-            dossier_create(school=organisation)
+            school_saved.send(sender=Organisation, school=organisation)
     return organisation
 
 

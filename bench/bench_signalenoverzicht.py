@@ -254,7 +254,7 @@ def time_one_report(school, requested_by, school_year: str):
     # Made directly, not through report_request: with eager Celery that would render at once.
     report = Report.objects.create(
         dossier=school.dossier,
-        kind=Report.Kind.SIGNALENOVERZICHT,
+        kind="signalenoverzicht",
         school_year=school_year,
         requested_by=requested_by,
     )

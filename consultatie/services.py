@@ -17,8 +17,9 @@ from accounts.models import Organisation, User
 from accounts.roles import OrganisationKind
 from consultatie.models import Consultatie, Opmerking, Status
 from consultatie.privacy import find_identifiers, looks_like_full_name
+from consultatie.section import NOTE_OPENED
 from dossier.core.access import Section, partner_organisation_of, section_sides
-from dossier.core.models import AuditEvent, Dossier, Thema
+from dossier.core.models import Dossier, Thema
 from dossier.core.services import audit_record
 from samenwerking.schoolyear import school_year_of
 
@@ -215,7 +216,7 @@ def consultatie_read(*, note: Consultatie, reader: User) -> None:
     audit_record(
         dossier=note.dossier,
         actor=reader,
-        action=AuditEvent.Action.CONSULTATIE_READ,
+        action=NOTE_OPENED.key,
         section=Section.CONSULTATIES,
         # a reference only: the audit log outlives the note and keeps none of its content
         detail=f"#{note.pk}",

@@ -9,6 +9,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from dossier.core.access import DossierAccess, Section, dossiers_for_user, require_section
+from samenwerking.search import search_top
 from signalen.models import Aanvulling, AanvullingVersie, Gebeurtenis, Signaal
 from signalen.workflow import OPEN_STATUSES, QUESTION, Kind
 
@@ -112,8 +113,6 @@ def can_write_signals(access: DossierAccess) -> bool:
 
 def search_signals(user, query: str, *, limit: int = 25) -> list[Signaal]:
     """Signals matching ``query`` in the dossiers where ``user`` reads signals, best first."""
-    from samenwerking.search import search_top
-
     readable = list(dossiers_for_user(user, section=Section.SIGNALEN).values_list("pk", flat=True))
     signalen = Signaal.objects.filter(dossier_id__in=readable)
     # ranked by relevance; the list data's own order (last activity) plays no part here

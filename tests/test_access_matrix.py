@@ -249,7 +249,7 @@ def a_report(region, status="done"):
 
     report = Report.objects.create(
         dossier=region.dossier_a,
-        kind=Report.Kind.SIGNALENOVERZICHT,
+        kind="signalenoverzicht",
         school_year="2025-2026",
         requested_by=region.directie_a,
         status=status,

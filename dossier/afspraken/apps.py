@@ -8,3 +8,10 @@ class AfsprakenConfig(AppConfig):
     name = "dossier.afspraken"
     label = "afspraken"
     verbose_name = _("Samenwerkingsafspraken")
+
+    def ready(self):
+        # The registrations name models and views, which can only be imported once the app
+        # registry is ready, so not at the top of this module.
+        from dossier.afspraken import section
+
+        section.register()

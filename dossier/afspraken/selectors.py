@@ -12,6 +12,11 @@ from dossier.core.models import Dossier
 from dossier.core.selectors import audience_q
 
 
+def afspraken_linkable(dossier: Dossier, access: DossierAccess):
+    """The dossier's agreements this person's side may see, to link from a meeting record."""
+    return Samenwerkingsafspraak.objects.filter(audience_q(access.read_sides), dossier=dossier)
+
+
 def afspraken_for(dossier: Dossier, access: DossierAccess):
     return (
         Samenwerkingsafspraak.objects.filter(audience_q(access.read_sides), dossier=dossier)

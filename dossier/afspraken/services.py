@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Organisation, User
 from accounts.roles import OrganisationKind
 from dossier.afspraken.models import AfspraakPartij, AfspraakVersie, Samenwerkingsafspraak
+from dossier.afspraken.section import AGREEMENT_APPROVED
 from dossier.core.access import Section, section_sides
-from dossier.core.models import AuditEvent, Dossier
+from dossier.core.models import Dossier
 from dossier.core.selectors import partner_organisations
 from dossier.core.services import audit_record
 from dossier.meldingen.models import Notification
@@ -126,7 +127,7 @@ def afspraak_approve(*, afspraak: Samenwerkingsafspraak, user) -> list[AfspraakP
         audit_record(
             dossier=afspraak.dossier,
             actor=user,
-            action=AuditEvent.Action.AGREEMENT_APPROVED,
+            action=AGREEMENT_APPROVED.key,
             section=Section.AFSPRAKEN,
             detail=f"{afspraak.title} v{version.number} – {partij.organisation.name}"[:300],
         )

@@ -6,7 +6,10 @@ from dossier.bewaring.models import DeletionLog, RetentionPolicy
 
 @admin.register(RetentionPolicy)
 class RetentionPolicyAdmin(PlatformAdminMixin, admin.ModelAdmin):
-    list_display = ["record_type", "school_years"]
+    """One period per registered record type; a section seeds its row in a data migration."""
+
+    list_display = ["get_record_type_display", "school_years"]
+    readonly_fields = ["record_type"]
 
     def has_add_permission(self, request, *args):
         return False
@@ -19,7 +22,7 @@ class RetentionPolicyAdmin(PlatformAdminMixin, admin.ModelAdmin):
 class DeletionLogAdmin(PlatformAdminMixin, admin.ModelAdmin):
     """What the retention job deleted and when; read only, it holds no content."""
 
-    list_display = ["record_type", "record_id", "dossier_id", "closed_at", "deleted_at"]
+    list_display = ["get_record_type_display", "record_id", "dossier_id", "closed_at", "deleted_at"]
     list_filter = ["record_type"]
 
     def has_add_permission(self, request, *args):

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from dossier.bewaring.models import DeletionLog, RetentionPolicy
+from dossier.core.registry import registry
 from samenwerking.schoolyear import school_year_of
 
 
@@ -15,16 +16,6 @@ class PurgeResult:
     record_type: str
     cutoff: datetime.datetime
     count: int
-
-
-def _models():
-    from consultatie.models import Consultatie
-    from signalen.models import Signaal
-
-    return {
-        RetentionPolicy.RecordType.CONSULTATIE: Consultatie,
-        RetentionPolicy.RecordType.SIGNAAL: Signaal,
-    }
 
 
 def cutoff_for(years: int, today: datetime.date) -> datetime.datetime:
@@ -39,14 +30,14 @@ def expired(record_type: str, *, today: datetime.date | None = None):
     if policy is None:
         return None, None
     cutoff = cutoff_for(policy.school_years, today or timezone.localdate())
-    model = _models()[record_type]
+    model = registry.retention_types[record_type].model
     return model.objects.filter(closed_at__isnull=False, closed_at__lt=cutoff), cutoff
 
 
 def retention_purge(*, dry_run: bool, today: datetime.date | None = None) -> list[PurgeResult]:
     """Delete (or, with ``dry_run``, only count) what has expired, per record type."""
     results = []
-    for record_type in RetentionPolicy.RecordType.values:
+    for record_type in registry.retention_types:
         queryset, cutoff = expired(record_type, today=today)
         if queryset is None:
             continue
@@ -64,6 +55,8 @@ def retention_purge(*, dry_run: bool, today: datetime.date | None = None) -> lis
                 )
                 for pk, dossier_id, closed_at in rows
             )
-            _models()[record_type].objects.filter(pk__in=[pk for pk, _d, _c in rows]).delete()
+            registry.retention_types[record_type].model.objects.filter(
+                pk__in=[pk for pk, _d, _c in rows]
+            ).delete()
         results.append(PurgeResult(record_type, cutoff, len(rows)))
     return results

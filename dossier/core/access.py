@@ -1,7 +1,7 @@
 """Who sees what: the one access module.
 
 Every view gets dossier content through selectors built on this module; nothing else decides
-access. The rules (DOMAIN.md, "Who sees what"):
+access. The rules (docs/DOMAIN.md, "Who sees what"):
 
 * Effective access to a dossier is a grant (a django-guardian object permission on the dossier)
   AND an active membership of the person's organisation AND, for partner staff, an active
@@ -26,13 +26,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Membership, active_q
+from accounts.models import Membership, Organisation, Partnership, User, active_q
 from accounts.roles import (
     PARTNER_KINDS,
     SCHOOL_MANAGER_ROLES,
     ZORGTEAM_ROLES,
     OrganisationKind,
 )
+from dossier.core.models import Dossier, DossierUserObjectPermission
 
 SCHOOL = OrganisationKind.SCHOOL
 CLB = OrganisationKind.CLB
@@ -101,8 +102,6 @@ def _flags(*, user, dossier, school, day: datetime.date) -> dict:
     ``user``, ``dossier`` and ``school`` are each a value or an ``OuterRef``, so that the same
     flags serve a list of dossiers for one person and a list of people for one dossier.
     """
-    from accounts.models import Partnership
-    from dossier.core.models import DossierUserObjectPermission
 
     school_memberships = Membership.objects.filter(
         active_q(day=day), user=user, organisation=school
@@ -231,8 +230,6 @@ def dossiers_for_user(
     user, *, section: Section = Section.OVERZICHT, write: bool = False, queryset=None
 ) -> QuerySet:
     """The dossiers in which ``user`` may read (or write) ``section``: one query, any size."""
-    from dossier.core.models import Dossier
-
     queryset = Dossier.objects.all() if queryset is None else queryset
     if not (user.is_authenticated and user.is_active):
         return queryset.none()
@@ -244,8 +241,6 @@ def dossier_with_access(user, pk, *, queryset=None):
 
     Returns ``(None, NO_ACCESS)`` when it does not exist or the user has no access at all.
     """
-    from dossier.core.models import Dossier
-
     queryset = Dossier.objects.select_related("school") if queryset is None else queryset
     try:
         dossier = annotate_dossiers(queryset, user).get(pk=pk)
@@ -275,8 +270,6 @@ def require_section(user, pk, section: Section, *, write: bool = False, queryset
 
 def people_with_access(dossier, *, day: datetime.date | None = None) -> QuerySet:
     """Everyone with effective access to ``dossier`` today, annotated with the flags."""
-    from accounts.models import User
-
     flags = _flags(
         user=OuterRef("pk"),
         dossier=dossier.pk,
@@ -290,8 +283,6 @@ def people_with_access(dossier, *, day: datetime.date | None = None) -> QuerySet
 
 def user_flags(user, dossier, *, day: datetime.date | None = None) -> DossierAccess:
     """The access of one person to one dossier (used by services that act on someone else)."""
-    from accounts.models import User
-
     flags = _flags(
         user=user.pk, dossier=dossier.pk, school=dossier.school_id, day=day or timezone.localdate()
     )
@@ -311,10 +302,16 @@ def section_sides(user, dossier, section: Section, *, write: bool = False) -> fr
 def partner_organisation_of(user, dossier, kind: str):
     """The organisation of ``kind`` that ``user`` works for and that serves the dossier's school
     today, or None."""
-    from accounts.models import Organisation
-
     return (
         Organisation.objects.filter(active_q("memberships__"), memberships__user=user, kind=kind)
         .filter(active_q("served_partnerships__"), served_partnerships__school_id=dossier.school_id)
         .first()
+    )
+
+
+def manages_access_somewhere(user_ref):
+    """True when the person holds a delegated right to manage access to any dossier (one of the
+    reasons two-factor authentication is required, see accounts.mfa)."""
+    return Exists(
+        DossierUserObjectPermission.objects.filter(user=user_ref, permission__codename=PERM_MANAGE)
     )

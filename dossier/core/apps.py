@@ -9,3 +9,15 @@ class DossierConfig(AppConfig):
     # The label predates the move into dossier/core/: tables and migrations keep it.
     label = "dossier"
     verbose_name = _("Dossiers")
+
+    def ready(self):
+        # The registrations name models, which can only be imported once the app registry is
+        # ready, so not at the top of this module.
+        from accounts import mfa
+        from accounts.services import school_saved
+        from dossier.core import access, section
+        from dossier.core.services import dossier_for_saved_school
+
+        section.register()
+        school_saved.connect(dossier_for_saved_school, dispatch_uid="dossier-for-school")
+        mfa.register_requirement(access.manages_access_somewhere)

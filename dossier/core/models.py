@@ -5,6 +5,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Organisation
 from accounts.roles import OrganisationKind
+from dossier.core.registry import registry
 
 
 class Dossier(models.Model):
@@ -55,14 +56,13 @@ class AuditEvent(models.Model):
     """Who did what, when, in which dossier. Holds no dossier content, only references."""
 
     class Action(models.TextChoices):
+        """The core's own actions. Sections register theirs (dossier.core.registry), so the
+        field has no fixed choices."""
+
         ACCESS_GRANTED = "access_granted", _("Access granted")
         ACCESS_CHANGED = "access_changed", _("Access changed")
         ACCESS_REVOKED = "access_revoked", _("Access revoked")
         AUDIT_EXPORTED = "audit_exported", _("Audit log exported")
-        REPORT_DOWNLOADED = "report_downloaded", _("Report downloaded")
-        CONSULTATIE_READ = "consultatie_read", _("Consultation note opened")
-        DOCUMENT_DOWNLOADED = "document_downloaded", _("Document downloaded")
-        AGREEMENT_APPROVED = "agreement_approved", _("Agreement approved")
 
     dossier = models.ForeignKey(
         Dossier,
@@ -84,7 +84,7 @@ class AuditEvent(models.Model):
         related_name="+",
         verbose_name=_("concerning"),
     )
-    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
+    action = models.CharField(_("action"), max_length=40)
     # The access section the event belongs to; decides who sees it in "recent activity".
     section = models.CharField(_("section"), max_length=20)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
@@ -98,6 +98,9 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.get_action_display()}"
+
+    def get_action_display(self) -> str:
+        return registry.audit_label(self.action)
 
 
 class ReferenceItem(models.Model):

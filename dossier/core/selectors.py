@@ -15,6 +15,7 @@ from dossier.core.access import (
     people_with_access,
 )
 from dossier.core.models import AuditEvent, Dossier, DossierUserObjectPermission
+from dossier.core.registry import registry
 
 
 def partner_organisations(dossier: Dossier) -> dict[str, list[Organisation]]:
@@ -88,15 +89,6 @@ def dossier_people(dossier: Dossier) -> list[User]:
     return result
 
 
-# Reading and downloading are audited, but they are not news on the dossier's front page.
-QUIET_ACTIONS = (
-    AuditEvent.Action.CONSULTATIE_READ,
-    AuditEvent.Action.REPORT_DOWNLOADED,
-    AuditEvent.Action.DOCUMENT_DOWNLOADED,
-    AuditEvent.Action.AUDIT_EXPORTED,
-)
-
-
 # Sections whose items each have their own audience: an event there could name an item the
 # reader may not see, so it stays in the audit log and off the front page.
 PER_ITEM_SECTIONS = (Section.DOCUMENTEN, Section.AFSPRAKEN)
@@ -108,7 +100,8 @@ def dossier_recent_activity(dossier: Dossier, access: DossierAccess, *, limit: i
     ]
     return (
         AuditEvent.objects.filter(dossier=dossier, section__in=sections)
-        .exclude(action__in=QUIET_ACTIONS)
+        # reading and downloading are audited, but they are not news on the front page
+        .exclude(action__in=registry.quiet_actions())
         .select_related("actor", "subject_user")
         .order_by("-created_at", "-pk")[:limit]
     )

@@ -22,6 +22,11 @@ def dossier_create(*, school: Organisation) -> Dossier:
     return dossier
 
 
+def dossier_for_saved_school(sender, *, school: Organisation, **kwargs) -> None:
+    """Receiver of ``accounts.services.school_saved``: a school saved anywhere has its dossier."""
+    dossier_create(school=school)
+
+
 def audit_record(
     *,
     dossier: Dossier,

@@ -8,17 +8,18 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
-from dossier.afspraken.selectors import afspraken_due
 from dossier.core.access import Section, require_section
 from dossier.core.filters import AuditEventFilter
 from dossier.core.forms import DossierSearchForm, GrantAccessForm
 from dossier.core.models import AuditEvent
+from dossier.core.registry import registry
 from dossier.core.selectors import (
     access_candidates,
     audit_events,
@@ -29,7 +30,6 @@ from dossier.core.selectors import (
     dossier_recent_activity,
 )
 from dossier.core.services import access_grant, access_revoke, audit_record
-from signalen.selectors import recent_signals
 
 PAGE_SIZE = 25
 
@@ -64,12 +64,20 @@ def dossier_overview(request, pk):
             "earlier_partners": earlier,
             "people": dossier_people(dossier),
             "activity": dossier_recent_activity(dossier, access),
-            "recent_signals": recent_signals(dossier)
-            if access.can_read(Section.SIGNALEN)
-            else None,
-            "agreements_due": afspraken_due(dossier, access),
+            "widgets": _overview_widgets(request, dossier, access),
         },
     )
+
+
+def _overview_widgets(request, dossier, access) -> list[str]:
+    """The cards the sections add to the overview, for the sections this person may read."""
+    cards = []
+    for widget in registry.widgets_for(access):
+        context = widget.context(dossier, access)
+        if context is not None:
+            context = {"dossier": dossier, "access": access, **context}
+            cards.append(render_to_string(widget.template, context, request=request))
+    return cards
 
 
 AUDIT_PAGE_SIZE = 50

@@ -8,3 +8,10 @@ class DocumentenConfig(AppConfig):
     name = "dossier.documenten"
     label = "documenten"
     verbose_name = _("Shared documents")
+
+    def ready(self):
+        # The registrations name models and views, which can only be imported once the app
+        # registry is ready, so not at the top of this module.
+        from dossier.documenten import section
+
+        section.register()

@@ -10,9 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dossier.core.access import Section, section_sides
-from dossier.core.models import AuditEvent, Dossier
+from dossier.core.models import Dossier
 from dossier.core.services import audit_record
 from dossier.documenten.models import Document, DocumentVersie
+from dossier.documenten.section import DOCUMENT_DOWNLOADED
 from dossier.documenten.uploads import check_upload
 
 BIN_DAYS = 30
@@ -138,7 +139,7 @@ def document_downloaded(*, version: DocumentVersie, user) -> None:
     audit_record(
         dossier=version.document.dossier,
         actor=user,
-        action=AuditEvent.Action.DOCUMENT_DOWNLOADED,
+        action=DOCUMENT_DOWNLOADED.key,
         section=Section.DOCUMENTEN,
         detail=f"{version.document.title} v{version.number}"[:300],
     )

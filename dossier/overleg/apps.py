@@ -8,3 +8,10 @@ class OverlegConfig(AppConfig):
     name = "dossier.overleg"
     label = "overleg"
     verbose_name = _("Structural meetings")
+
+    def ready(self):
+        # The registrations name models and views, which can only be imported once the app
+        # registry is ready, so not at the top of this module.
+        from dossier.overleg import section
+
+        section.register()

@@ -2,8 +2,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import OrganisationKind
-from dossier.afspraken.models import Samenwerkingsafspraak
-from dossier.documenten.models import Document
 from samenwerking.widgets import DateInput
 
 
@@ -37,13 +35,13 @@ class OverlegForm(forms.Form):
     )
     documents = forms.ModelMultipleChoiceField(
         label=_("Attached documents"),
-        queryset=Document.objects.none(),
+        queryset=None,  # set per dossier and person in __init__
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     afspraken = forms.ModelMultipleChoiceField(
         label=_("Agreements made or adjusted"),
-        queryset=Samenwerkingsafspraak.objects.none(),
+        queryset=None,  # set per dossier and person in __init__
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )

@@ -3,9 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import OrganisationKind
-from dossier.afspraken.models import Samenwerkingsafspraak
 from dossier.core.models import Dossier
-from dossier.documenten.models import Document
 
 
 class StructureelOverleg(models.Model):
@@ -33,10 +31,14 @@ class StructureelOverleg(models.Model):
         default=OrganisationKind.SCHOOL,
     )
     documents = models.ManyToManyField(
-        Document, blank=True, related_name="+", verbose_name=_("documents")
+        # by app label: the documents section is linked, never imported (see the registry)
+        "documenten.Document",
+        blank=True,
+        related_name="+",
+        verbose_name=_("documents"),
     )
     afspraken = models.ManyToManyField(
-        Samenwerkingsafspraak,
+        "afspraken.Samenwerkingsafspraak",
         blank=True,
         related_name="overleggen",
         verbose_name=_("agreements made or adjusted"),

@@ -3,11 +3,9 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.http import Http404
 
-from dossier.afspraken.models import Samenwerkingsafspraak
 from dossier.core.access import Section, require_section
 from dossier.core.models import Dossier
-from dossier.core.selectors import audience_q
-from dossier.documenten.selectors import documents_for
+from dossier.core.registry import registry
 from dossier.overleg.models import StructureelOverleg
 
 
@@ -15,16 +13,18 @@ def overleggen_for(dossier: Dossier):
     return StructureelOverleg.objects.filter(dossier=dossier).select_related("created_by")
 
 
+def linked_items(key: str, dossier, access):
+    """The items of another section (documents, agreements) a meeting may show or link."""
+    return registry.linkables[key].readable(dossier, access)
+
+
 def overleg_get(user, *, pk, overleg_pk, write: bool = False):
     dossier, access = require_section(user, pk, Section.OVERLEG)
     overleg = (
         overleggen_for(dossier)
         .prefetch_related(
-            Prefetch("documents", queryset=documents_for(dossier, access)),
-            Prefetch(
-                "afspraken",
-                queryset=Samenwerkingsafspraak.objects.filter(audience_q(access.read_sides)),
-            ),
+            Prefetch("documents", queryset=linked_items("documenten", dossier, access)),
+            Prefetch("afspraken", queryset=linked_items("afspraken", dossier, access)),
         )
         .filter(pk=overleg_pk)
         .first()

@@ -6,12 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dossier.afspraken.models import Samenwerkingsafspraak
 from dossier.core.access import Section, require_section
-from dossier.core.selectors import audience_q
-from dossier.documenten.selectors import documents_for
 from dossier.overleg.forms import OverlegForm
-from dossier.overleg.selectors import overleg_get, overleggen_for
+from dossier.overleg.selectors import linked_items, overleg_get, overleggen_for
 from dossier.overleg.services import overleg_may_write, overleg_save
 from samenwerking.forms import apply_validation_error
 
@@ -34,8 +31,8 @@ def overleg_list(request, pk):
 
 
 def _overleg_form(request, dossier, access, overleg=None):
-    documents = documents_for(dossier, access)
-    afspraken = Samenwerkingsafspraak.objects.filter(audience_q(access.read_sides), dossier=dossier)
+    documents = linked_items("documenten", dossier, access)
+    afspraken = linked_items("afspraken", dossier, access)
     initial = None
     if overleg:
         initial = {

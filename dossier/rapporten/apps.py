@@ -8,3 +8,10 @@ class RapportenConfig(AppConfig):
     name = "dossier.rapporten"
     label = "rapporten"
     verbose_name = _("Reports")
+
+    def ready(self):
+        # The registrations name models and views, which can only be imported once the app
+        # registry is ready, so not at the top of this module.
+        from dossier.rapporten import section
+
+        section.register()

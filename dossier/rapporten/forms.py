@@ -2,14 +2,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossier.rapporten.models import Report
+from dossier.core.registry import registry
 from samenwerking.schoolyear import recent_school_years, school_year_of
 
 
 class ReportRequestForm(forms.Form):
     """Ask for a report of one kind for one school year."""
 
-    kind = forms.ChoiceField(choices=Report.Kind.choices, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(choices=registry.report_kind_choices, widget=forms.HiddenInput)
     school_year = forms.ChoiceField(label=_("School year"))
 
     def __init__(self, *args, years: list[str] = (), initial_kind: str | None = None, **kwargs):

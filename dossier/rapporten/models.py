@@ -4,13 +4,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dossier.core.models import Dossier
+from dossier.core.registry import registry
 
 
 class Report(models.Model):
     """A PDF generated in the background for one dossier, asked for by one person."""
-
-    class Kind(models.TextChoices):
-        SIGNALENOVERZICHT = "signalenoverzicht", _("Signals overview")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting")
@@ -21,7 +19,8 @@ class Report(models.Model):
     dossier = models.ForeignKey(
         Dossier, on_delete=models.CASCADE, related_name="reports", verbose_name=_("dossier")
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    # one of the report kinds the sections register (dossier.core.registry)
+    kind = models.CharField(_("kind"), max_length=30)
     school_year = models.CharField(_("school year"), max_length=9)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -59,6 +58,10 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.school_year}"
+
+    def get_kind_display(self) -> str:
+        kind = registry.report_kinds.get(self.kind)
+        return kind.label if kind else self.kind
 
     @property
     def pending(self) -> bool:

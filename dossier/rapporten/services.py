@@ -12,11 +12,12 @@ from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from dossier.core.models import AuditEvent, Dossier
+from dossier.core.models import Dossier
+from dossier.core.registry import registry
 from dossier.core.services import audit_record
-from dossier.rapporten.kinds import REPORT_KINDS
 from dossier.rapporten.models import Report
 from dossier.rapporten.pdf import render_pdf
+from dossier.rapporten.section import REPORT_DOWNLOADED
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ def report_request(*, dossier: Dossier, kind: str, school_year: str, requested_b
     """Ask for a report. A second request while the first is pending returns the first."""
     from samenwerking.schoolyear import validate_school_year
 
-    if kind not in Report.Kind.values:
+    if kind not in registry.report_kinds:
         raise ValidationError(_("This kind of report does not exist."))
     validate_school_year(school_year)
     pending = Report.objects.filter(
@@ -100,7 +101,7 @@ def report_generate(*, report_id: int) -> bool:
         return False
     try:
         report = Report.objects.select_related("dossier__school").get(pk=report_id)
-        template_name, context = REPORT_KINDS[report.kind].build(report)
+        template_name, context = registry.report_kinds[report.kind].build(report)
         pdf = render_pdf(template_name, context)
         report.file.save(f"{secrets.token_urlsafe(24)}.pdf", ContentFile(pdf), save=False)
     except Exception as exc:
@@ -144,7 +145,7 @@ def report_downloaded(*, report: Report, user) -> None:
     audit_record(
         dossier=report.dossier,
         actor=user,
-        action=AuditEvent.Action.REPORT_DOWNLOADED,
-        section=REPORT_KINDS[report.kind].section,
+        action=REPORT_DOWNLOADED.key,
+        section=registry.report_kinds[report.kind].section,
         detail=f"{report.get_kind_display()} {report.school_year}",
     )

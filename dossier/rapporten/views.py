@@ -6,8 +6,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from dossier.core.access import Section, require_section
+from dossier.core.registry import registry
 from dossier.rapporten.forms import ReportRequestForm
-from dossier.rapporten.kinds import REPORT_KINDS
 from dossier.rapporten.models import Report
 from dossier.rapporten.services import (
     QUEUE_UNAVAILABLE,
@@ -21,7 +21,7 @@ def _report_for_user(user, pk, report_pk):
     """The report if it belongs to this dossier and the user may read its section; else 404."""
     dossier, access = require_section(user, pk, Section.OVERZICHT)
     report = Report.objects.filter(dossier=dossier, pk=report_pk).first()
-    if report is None or not access.can_read(REPORT_KINDS[report.kind].section):
+    if report is None or not access.can_read(registry.report_kinds[report.kind].section):
         raise Http404
     report.dossier = dossier
     return dossier, access, report
@@ -32,7 +32,7 @@ def _report_for_user(user, pk, report_pk):
 def reports(request, pk):
     """The person's reports for this dossier; a POST asks for a new one."""
     dossier, access = require_section(request.user, pk, Section.OVERZICHT)
-    kinds = [kind for kind, spec in REPORT_KINDS.items() if access.can_read(spec.section)]
+    kinds = [kind for kind, spec in registry.report_kinds.items() if access.can_read(spec.section)]
     if not kinds:
         raise Http404
     if request.method == "POST":
@@ -96,7 +96,7 @@ def report_download(request, pk, report_pk):
         raise Http404
     report_downloaded(report=report, user=request.user)
     filename = (
-        f"{REPORT_KINDS[report.kind].filename}-{dossier.school.instellingsnummer}-"
+        f"{registry.report_kinds[report.kind].filename}-{dossier.school.instellingsnummer}-"
         f"{report.school_year}.pdf"
     )
     response = FileResponse(

@@ -19,8 +19,10 @@ from pypdf import PdfWriter
 
 from conftest import build_region
 from dossier.afspraken.models import Samenwerkingsafspraak
+from dossier.afspraken.section import AGREEMENT_APPROVED
 from dossier.core.models import AuditEvent
 from dossier.documenten.models import Document
+from dossier.documenten.section import DOCUMENT_DOWNLOADED
 from tests.browser.conftest import PASSWORD, SHOTS, totp_code
 
 pytestmark = pytest.mark.browser
@@ -142,9 +144,7 @@ def test_share_download_agree_and_audit(
     download.save_as(saved)
     assert saved.read_bytes().startswith(b"%PDF")
     assert saved.read_bytes() == pdf
-    downloaded = AuditEvent.objects.get(
-        dossier=dossier, action=AuditEvent.Action.DOCUMENT_DOWNLOADED
-    )
+    downloaded = AuditEvent.objects.get(dossier=dossier, action="document_downloaded")
     assert downloaded.actor == region.clb_medewerker_a
     assert downloaded.detail == f"{title} v1"
 
@@ -207,11 +207,11 @@ def test_share_download_agree_and_audit(
     expect(pill).to_have_class(re.compile(r"\bstatus-pill--agreement-approved\b"))
     open_tab(page, live_server, region, "auditlog/")
     rows = page.locator("table tbody tr")
-    download_row = rows.filter(has_text=label(AuditEvent.Action.DOCUMENT_DOWNLOADED))
+    download_row = rows.filter(has_text=label(DOCUMENT_DOWNLOADED))
     expect(download_row).to_have_count(1)
     expect(download_row).to_contain_text(str(region.clb_medewerker_a))
     expect(download_row).to_contain_text(f"{title} v1")
-    approval_rows = rows.filter(has_text=label(AuditEvent.Action.AGREEMENT_APPROVED))
+    approval_rows = rows.filter(has_text=label(AGREEMENT_APPROVED))
     expect(approval_rows).to_have_count(2)
     expect(approval_rows.filter(has_text=region.clb_a.name)).to_contain_text(
         str(region.clb_medewerker_a)
@@ -219,9 +219,7 @@ def test_share_download_agree_and_audit(
     expect(approval_rows.filter(has_text=region.school_a.name)).to_contain_text(
         str(region.directie_a)
     )
-    events = AuditEvent.objects.filter(
-        dossier=dossier, action=AuditEvent.Action.AGREEMENT_APPROVED
-    ).order_by("pk")
+    events = AuditEvent.objects.filter(dossier=dossier, action="agreement_approved").order_by("pk")
     assert [(e.actor, e.section, e.detail) for e in events] == [
         (region.directie_a, "afspraken", f"{agreement_title} v1 – {region.school_a.name}"),
         (region.clb_medewerker_a, "afspraken", f"{agreement_title} v1 – {region.clb_a.name}"),

@@ -288,5 +288,5 @@ def test_pdf_overview_is_made_and_downloaded(
     assert AuditEvent.objects.filter(
         dossier=dossier,
         actor=region.clb_medewerker_a,
-        action=AuditEvent.Action.REPORT_DOWNLOADED,
+        action="report_downloaded",
     ).exists()

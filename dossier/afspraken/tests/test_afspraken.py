@@ -258,7 +258,7 @@ def test_each_bound_partner_approves_for_its_own_side(region):
     assert parties["clb"].approved_by is None and parties["clb"].approved_at is None
     afspraak.refresh_from_db()
     assert afspraak.status == Status.DRAFT
-    events = AuditEvent.objects.filter(action=AuditEvent.Action.AGREEMENT_APPROVED)
+    events = AuditEvent.objects.filter(action="agreement_approved")
     assert [(e.actor, e.section) for e in events] == [(region.directie_a, "afspraken")]
     assert events.get().detail == f"Consultatiemomenten v1 – {region.school_a.name}"
 
@@ -271,7 +271,7 @@ def test_each_bound_partner_approves_for_its_own_side(region):
     assert parties["clb"].approved_at >= before
     afspraak.refresh_from_db()
     assert afspraak.status == Status.APPROVED
-    events = AuditEvent.objects.filter(action=AuditEvent.Action.AGREEMENT_APPROVED).order_by("pk")
+    events = AuditEvent.objects.filter(action="agreement_approved").order_by("pk")
     assert [(e.actor, e.detail) for e in events] == [
         (region.directie_a, f"Consultatiemomenten v1 – {region.school_a.name}"),
         (region.clb_medewerker_a, f"Consultatiemomenten v1 – {region.clb_a.name}"),
@@ -290,7 +290,7 @@ def test_the_status_is_approved_only_when_all_have_approved(region):
     afspraak_approve(afspraak=afspraak, user=region.clb_medewerker_a)
     afspraak.refresh_from_db()
     assert afspraak.status == Status.APPROVED
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.AGREEMENT_APPROVED).count() == 3
+    assert AuditEvent.objects.filter(action="agreement_approved").count() == 3
 
 
 def test_a_person_approving_twice_is_refused(region):
@@ -307,7 +307,7 @@ def test_a_person_approving_twice_is_refused(region):
         afspraak_approve(afspraak=afspraak, user=region.zorg_a)
     school = parties_of(afspraak.versies.get())["school"]
     assert school.approved_by == region.directie_a
-    assert AuditEvent.objects.filter(action=AuditEvent.Action.AGREEMENT_APPROVED).count() == 1
+    assert AuditEvent.objects.filter(action="agreement_approved").count() == 1
 
 
 @pytest.mark.parametrize("persona", ["lsc_anker_a", "pbd_begeleider_a", "clb_medewerker_other"])

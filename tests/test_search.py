@@ -234,14 +234,14 @@ def test_the_search_page_shows_notes_and_signals_with_highlights(client, region,
     response = client.get(SEARCH_URL, {"q": "fiets"})
     assert response.status_code == 200
     results = response.context["results"]
-    assert {(r["kind"], r["url"]) for r in results} == {
+    assert {(r.kind, r.url) for r in results} == {
         ("consultatie", detail_url(notes["fietsen"])),
         ("consultatie", detail_url(notes["stalling"])),
         ("signaal", reverse("signalen:detail", args=[region.dossier_a.pk, signaal.pk])),
     }
     body = response.content.decode()
     assert body.count('class="signal-card"') == 3
-    for url in (r["url"] for r in results):
+    for url in (r.url for r in results):
         assert f'href="{url}"' in body
     assert "<mark>fietsen</mark>" in body
     assert "<mark>fietsenstalling</mark>" in body
@@ -262,7 +262,7 @@ def test_the_search_page_escapes_what_people_wrote(client, region, thema):
     client.force_login(region.clb_medewerker_a)
     response = client.get(SEARCH_URL, {"q": "fietsen"})
     assert response.status_code == 200
-    assert [r["url"] for r in response.context["results"]] == [detail_url(written)]
+    assert [r.url for r in response.context["results"]] == [detail_url(written)]
     body = response.content.decode()
     assert "<script>alert" not in body
     assert "<b>vet</b>" not in body
@@ -287,8 +287,8 @@ def test_the_highlight_does_not_break_html_entities(client, region, thema):
     )
     client.force_login(region.clb_medewerker_a)
     response = client.get(SEARCH_URL, {"q": "quot"})
-    assert [r["url"] for r in response.context["results"]] == [detail_url(written)]
-    excerpt = str(response.context["results"][0]["excerpt"])
+    assert [r.url for r in response.context["results"]] == [detail_url(written)]
+    excerpt = str(response.context["results"][0].excerpt)
     assert "&quot;<mark>quotum</mark>&quot;" in excerpt
     assert "&<mark>" not in excerpt
 

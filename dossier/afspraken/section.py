@@ -1,0 +1,40 @@
+"""What the agreements section tells the core: its tab, its overview card, its audit action."""
+
+from django.utils.translation import gettext_lazy as _
+
+from dossier.afspraken.selectors import afspraken_due, afspraken_linkable
+from dossier.core.access import Section
+from dossier.core.registry import AuditAction, Linkable, OverviewWidget, Tab, registry
+
+AGREEMENT_APPROVED = AuditAction("agreement_approved", _("Agreement approved"))
+
+
+def _overview(dossier, access):
+    due = afspraken_due(dossier, access)
+    return {"agreements_due": due} if due else None
+
+
+def register() -> None:
+    registry.register(
+        tabs=[
+            Tab(
+                key="afspraken",
+                label=_("Agreements"),
+                url_name="afspraken:afspraken",
+                section=Section.AFSPRAKEN,
+                order=40,
+                current_on=("afspraken:*",),
+            )
+        ],
+        overview_widgets=[
+            OverviewWidget(
+                key="agreements_due",
+                section=Section.AFSPRAKEN,
+                template="afspraken/_overview_due.html",
+                order=10,
+                context=_overview,
+            )
+        ],
+        audit_actions=[AGREEMENT_APPROVED],
+        linkables=[Linkable(key="afspraken", label=_("Agreements"), readable=afspraken_linkable)],
+    )

@@ -1,0 +1,197 @@
+"""What the sections tell the core about themselves.
+
+The core never names a section: each section app registers, in its ``AppConfig.ready()``, the
+tab it adds to the dossier layout, its report kinds, its retention record types, its search
+provider, its overview widgets and the audit actions it records. The core and the platform
+services (reports, retention, search) read these registries; adding a section touches only the
+new app (docs/ARCHITECTURE.md has the checklist).
+
+Registration happens once, at start-up; after that the registries are only read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import Promise
+
+if TYPE_CHECKING:  # the access module builds on the models, which read this registry
+    from dossier.core.access import DossierAccess, Section
+
+
+@dataclass(frozen=True)
+class Tab:
+    """A tab of the dossier layout: shown to whoever may read ``section`` in the dossier."""
+
+    key: str
+    label: str | Promise
+    url_name: str  # reversed with the dossier's pk as ``pk``
+    section: Section
+    order: int
+    # URL names (namespace:name, or namespace:* for a whole app) on which the tab is current
+    current_on: tuple[str, ...] = ()
+    # an extra condition, for tabs that depend on more than one section (reports)
+    visible: Callable[[DossierAccess], bool] | None = None
+
+    def shown_to(self, access: DossierAccess) -> bool:
+        if not access.can_read(self.section):
+            return False
+        return self.visible is None or self.visible(access)
+
+    def is_current(self, namespace: str, url_name: str) -> bool:
+        names = self.current_on or (self.url_name,)
+        return f"{namespace}:{url_name}" in names or f"{namespace}:*" in names
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    """A PDF a section offers: who may read it and the function that builds it.
+
+    ``build(report)`` returns ``(template name, context)`` for the PDF.
+    """
+
+    key: str
+    label: str | Promise
+    section: Section
+    build: Callable[[Any], tuple[str, dict]]
+    filename: str
+
+
+@dataclass(frozen=True)
+class RetentionType:
+    """Closed records of one model that the retention job deletes after their period.
+
+    The model has ``closed_at`` (None while open) and ``dossier_id``.
+    """
+
+    key: str
+    label: str | Promise
+    model: type
+
+
+@dataclass(frozen=True)
+class SearchProvider:
+    """A section's part of the one search box.
+
+    ``search(user, query)`` returns the hits the person may read, each a ``SearchHit``.
+    """
+
+    key: str
+    label: str | Promise
+    section: Section
+    search: Callable[[Any, str], Iterable[SearchHit]]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    kind: str
+    kind_label: str | Promise
+    rank: float
+    title: str
+    school: str
+    excerpt: str
+    url: str
+    themes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class OverviewWidget:
+    """A card on the dossier overview, for whoever may read ``section``.
+
+    ``context(dossier, access)`` returns the template's context; ``None`` leaves the card out.
+    """
+
+    key: str
+    section: Section
+    template: str
+    order: int
+    context: Callable[[Any, DossierAccess], dict | None]
+
+
+@dataclass(frozen=True)
+class Linkable:
+    """Items of a section that another section may link to (a meeting record links documents
+    and agreements). ``readable(dossier, access)`` is the queryset of the dossier's items this
+    person may see; the linking section declares its relation by app label ("documenten.Document")
+    and reads the items only through this, so it never imports the other section."""
+
+    key: str
+    label: str | Promise
+    readable: Callable[[Any, DossierAccess], Any]
+
+
+@dataclass(frozen=True)
+class AuditAction:
+    """Something the audit log records. Quiet actions (reads, downloads) stay out of the
+    overview's recent activity; they are in the audit log."""
+
+    key: str
+    label: str | Promise
+    quiet: bool = False
+
+
+class Registry:
+    def __init__(self):
+        self.tabs: dict[str, Tab] = {}
+        self.report_kinds: dict[str, ReportKind] = {}
+        self.retention_types: dict[str, RetentionType] = {}
+        self.search_providers: dict[str, SearchProvider] = {}
+        self.overview_widgets: dict[str, OverviewWidget] = {}
+        self.audit_actions: dict[str, AuditAction] = {}
+        self.linkables: dict[str, Linkable] = {}
+
+    def register(
+        self,
+        *,
+        tabs: Iterable[Tab] = (),
+        report_kinds: Iterable[ReportKind] = (),
+        retention_types: Iterable[RetentionType] = (),
+        search_providers: Iterable[SearchProvider] = (),
+        overview_widgets: Iterable[OverviewWidget] = (),
+        audit_actions: Iterable[AuditAction] = (),
+        linkables: Iterable[Linkable] = (),
+    ) -> None:
+        """Called from a section's ``AppConfig.ready()``; a key may be registered only once."""
+        for store, items in (
+            (self.tabs, tabs),
+            (self.report_kinds, report_kinds),
+            (self.retention_types, retention_types),
+            (self.search_providers, search_providers),
+            (self.overview_widgets, overview_widgets),
+            (self.audit_actions, audit_actions),
+            (self.linkables, linkables),
+        ):
+            for item in items:
+                if item.key in store and store[item.key] != item:
+                    raise ImproperlyConfigured(f"{item.key!r} is registered twice.")
+                store[item.key] = item
+
+    def tabs_for(self, access: DossierAccess) -> list[Tab]:
+        return sorted(
+            (tab for tab in self.tabs.values() if tab.shown_to(access)), key=lambda t: t.order
+        )
+
+    def widgets_for(self, access: DossierAccess) -> list[OverviewWidget]:
+        return sorted(
+            (w for w in self.overview_widgets.values() if access.can_read(w.section)),
+            key=lambda w: w.order,
+        )
+
+    def audit_label(self, key: str) -> str | Promise:
+        action = self.audit_actions.get(key)
+        return action.label if action else key
+
+    def quiet_actions(self) -> list[str]:
+        return [key for key, action in self.audit_actions.items() if action.quiet]
+
+    def report_kind_choices(self) -> list[tuple[str, str | Promise]]:
+        return [(key, kind.label) for key, kind in self.report_kinds.items()]
+
+    def retention_choices(self) -> list[tuple[str, str | Promise]]:
+        return [(key, kind.label) for key, kind in self.retention_types.items()]
+
+
+registry = Registry()

@@ -1,0 +1,26 @@
+"""What the documents section tells the core: its tab and its audit action."""
+
+from django.utils.translation import gettext_lazy as _
+
+from dossier.core.access import Section
+from dossier.core.registry import AuditAction, Linkable, Tab, registry
+from dossier.documenten.selectors import documents_for
+
+DOCUMENT_DOWNLOADED = AuditAction("document_downloaded", _("Document downloaded"), quiet=True)
+
+
+def register() -> None:
+    registry.register(
+        tabs=[
+            Tab(
+                key="documenten",
+                label=_("Documents"),
+                url_name="documenten:documents",
+                section=Section.DOCUMENTEN,
+                order=30,
+                current_on=("documenten:*",),
+            )
+        ],
+        audit_actions=[DOCUMENT_DOWNLOADED],
+        linkables=[Linkable(key="documenten", label=_("Documents"), readable=documents_for)],
+    )

@@ -1,0 +1,21 @@
+"""What the structural meeting section tells the core: its tab."""
+
+from django.utils.translation import gettext_lazy as _
+
+from dossier.core.access import Section
+from dossier.core.registry import Tab, registry
+
+
+def register() -> None:
+    registry.register(
+        tabs=[
+            Tab(
+                key="overleg",
+                label=_("Structural meeting"),
+                url_name="overleg:overleggen",
+                section=Section.OVERLEG,
+                order=50,
+                current_on=("overleg:*",),
+            )
+        ]
+    )

@@ -1,0 +1,29 @@
+"""The reports tab, shown to whoever may read at least one registered kind of report."""
+
+from django.utils.translation import gettext_lazy as _
+
+from dossier.core.access import Section
+from dossier.core.registry import AuditAction, Tab, registry
+
+REPORT_DOWNLOADED = AuditAction("report_downloaded", _("Report downloaded"), quiet=True)
+
+
+def _any_report_readable(access) -> bool:
+    return any(access.can_read(kind.section) for kind in registry.report_kinds.values())
+
+
+def register() -> None:
+    registry.register(
+        tabs=[
+            Tab(
+                key="rapporten",
+                label=_("Reports"),
+                url_name="rapporten:reports",
+                section=Section.OVERZICHT,
+                order=60,
+                current_on=("rapporten:*",),
+                visible=_any_report_readable,
+            )
+        ],
+        audit_actions=[REPORT_DOWNLOADED],
+    )

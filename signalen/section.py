@@ -1,0 +1,78 @@
+"""What the signals section tells the core: its tab, report, retention, search and overview card."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from dossier.core.access import Section
+from dossier.core.registry import (
+    OverviewWidget,
+    ReportKind,
+    RetentionType,
+    SearchHit,
+    SearchProvider,
+    Tab,
+    registry,
+)
+from samenwerking.search import highlight
+from signalen.models import Signaal
+from signalen.reports import build_signalenoverzicht
+from signalen.selectors import recent_signals, search_signals
+
+SIGNALENOVERZICHT = ReportKind(
+    key="signalenoverzicht",
+    label=_("Signals overview"),
+    section=Section.SIGNALEN,
+    build=build_signalenoverzicht,
+    filename="signalenoverzicht",
+)
+
+
+def _search(user, query: str):
+    for signaal in search_signals(user, query):
+        yield SearchHit(
+            kind="signaal",
+            kind_label=_("Signal"),
+            rank=signaal.rank,
+            title=signaal.title,
+            school=signaal.dossier.school.name,
+            excerpt=highlight(signaal.search_text, query),
+            url=reverse(
+                "signalen:detail", kwargs={"pk": signaal.dossier_id, "signaal_pk": signaal.pk}
+            ),
+            themes=[signaal.thema.name],
+        )
+
+
+def _overview(dossier, access):
+    return {"recent_signals": recent_signals(dossier)}
+
+
+def register() -> None:
+    registry.register(
+        tabs=[
+            Tab(
+                key="signalen",
+                label=_("Signals"),
+                url_name="signalen:list",
+                section=Section.SIGNALEN,
+                order=10,
+                current_on=("signalen:*",),
+            )
+        ],
+        report_kinds=[SIGNALENOVERZICHT],
+        retention_types=[RetentionType(key="signaal", label=_("Signals"), model=Signaal)],
+        search_providers=[
+            SearchProvider(
+                key="signalen", label=_("Signals"), section=Section.SIGNALEN, search=_search
+            )
+        ],
+        overview_widgets=[
+            OverviewWidget(
+                key="recent_signals",
+                section=Section.SIGNALEN,
+                template="signalen/_overview_recent.html",
+                order=20,
+                context=_overview,
+            )
+        ],
+    )
