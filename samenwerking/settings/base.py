@@ -138,7 +138,11 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "5/5m/ip,5/5m/key",
+    # Failed logins: 5 per account, and 30 per address, which leaves room for a school whose
+    # staff share one NAT address; a lockout is per account, so colleagues can still log in.
+    # The account's limit comes first: allauth stops at the first spent limit, so retries on a
+    # locked account do not use up the address's 30.
+    "login_failed": "5/5m/key,30/5m/ip",
     "reset_password": "10/m/ip,3/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
