@@ -87,12 +87,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USES_EMBEDDED_DATABASE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 
 REDIS_URL = env_str("REDIS_URL", "")
+# allauth's rate limits and used TOTP codes live in the default cache. This backend keeps them in
+# process memory while Redis is unreachable, so logging in does not depend on Redis; the
+# timeouts keep an unreachable host from holding a login for Redis' default five seconds.
+REDIS_CACHE_BACKEND = "accounts.ratelimit.ResilientRedisCache"
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": REDIS_CACHE_BACKEND,
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "samenwerking"),
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
