@@ -5,9 +5,13 @@ address, which leaves room for a school whose staff share one NAT address. X-For
 only with TRUSTED_PROXY_COUNT > 0, which docker-compose.yml sets for its own proxy.
 """
 
+import os
 import random
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 
 from accounts.tests.factories import UserFactory
 from accounts.tests.logins import (
@@ -180,3 +184,45 @@ def test_too_many_login_posts_from_one_address_get_a_dutch_page(client, db):
     assert 429 not in statuses
     assert response.status_code == 429
     assert "Te veel pogingen" in page_text(response)
+
+
+# --- X-Forwarded-Proto: trusted only behind the proxy -----------------------------------------
+
+PRODUCTION_REQUEST = """
+from django.test import Client
+response = Client().get("/no-such-page/", HTTP_X_FORWARDED_PROTO="https")
+print(response.status_code, response.get("Location", ""))
+"""
+
+
+def production_answer(proxy_count: int) -> str:
+    """How the production settings answer a plain-HTTP request that claims to be HTTPS."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "samenwerking.settings.production",
+        "SECRET_KEY": "test-only-not-secret",
+        "DATABASE_URL": "sqlite:///:memory:",
+        "REDIS_URL": "",
+        "ALLOWED_HOSTS": "testserver",
+        "SAMENWERKING_REQUIRE_MFA": "false",
+        "TRUSTED_PROXY_COUNT": str(proxy_count),
+    }
+    script = "import django; django.setup()\n" + PRODUCTION_REQUEST
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        env=env,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_without_a_proxy_a_client_cannot_claim_https():
+    assert production_answer(0) == "301 https://testserver/no-such-page/"
+
+
+def test_behind_the_proxy_its_x_forwarded_proto_counts():
+    assert production_answer(1).startswith("404")

@@ -163,8 +163,12 @@ if not SAMENWERKING_REQUIRE_MFA and not USES_EMBEDDED_DATABASE:
     raise ImproperlyConfigured(
         "SAMENWERKING_REQUIRE_MFA may only be false on the embedded demo database."
     )
-# Behind a reverse proxy, the number of proxies in front of the app (for rate limits per IP).
-ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# The number of reverse proxies in front of the app that overwrite X-Forwarded-For (and -Proto).
+# 0, the default, trusts neither header: the client address is the connection's. Only set it when
+# every request passes such a proxy (docker-compose.yml: Caddy, and 1), or any client chooses its
+# own address for the rate limits.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # Sessions end after inactivity.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
