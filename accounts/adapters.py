@@ -3,9 +3,20 @@ import time
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
+from django.utils.translation import gettext_lazy as _
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        # The "login_failed" limit counts per account and per address (ACCOUNT_RATE_LIMITS);
+        # the same message serves the password step and the code step.
+        "too_many_login_attempts": _(
+            "Too many failed login attempts for this account or from this network. "
+            "Wait five minutes and try again."
+        ),
+    }
+
     def is_open_for_signup(self, request) -> bool:
         """Accounts are made by platform administrators; nobody signs up on their own."""
         return False
@@ -24,3 +35,13 @@ class AccountAdapter(DefaultAccountAdapter):
         records = get_authentication_records(request, request.user)
         age = time.time() - records[-1]["at"] if records else None
         return age is None or age >= app_settings.REAUTHENTICATION_TIMEOUT
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """The account a failed login counts against: its email address, nothing else.
+
+        allauth puts the request's host in front (``example.be:443:email``), and any port in
+        the Host header passes ALLOWED_HOSTS: varying it gave each attempt a fresh counter.
+        allauth calls this for the password step and when a password reset clears the counter.
+        """
+        login = credentials.get("email", credentials.get("username", ""))
+        return login.strip().lower()

@@ -101,12 +101,18 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USES_EMBEDDED_DATABASE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 
 REDIS_URL = env_str("REDIS_URL", "")
+# allauth's rate limits and used TOTP codes live in the default cache. This backend keeps them in
+# process memory while Redis is unreachable, so logging in does not depend on Redis; the
+# timeouts keep an unreachable host from holding a login for Redis' default five seconds.
+REDIS_CACHE_BACKEND = "accounts.ratelimit.ResilientRedisCache"
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": REDIS_CACHE_BACKEND,
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "samenwerking"),
+            "OPTIONS": REDIS_CACHE_OPTIONS,
         }
     }
 else:
@@ -152,7 +158,11 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
-    "login_failed": "5/5m/ip,5/5m/key",
+    # Failed logins: 5 per account, and 30 per address, which leaves room for a school whose
+    # staff share one NAT address; a lockout is per account, so colleagues can still log in.
+    # The account's limit comes first: allauth stops at the first spent limit, so retries on a
+    # locked account do not use up the address's 30.
+    "login_failed": "5/5m/key,30/5m/ip",
     "reset_password": "10/m/ip,3/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
@@ -167,8 +177,12 @@ if not SAMENWERKING_REQUIRE_MFA and not USES_EMBEDDED_DATABASE:
     raise ImproperlyConfigured(
         "SAMENWERKING_REQUIRE_MFA may only be false on the embedded demo database."
     )
-# Behind a reverse proxy, the number of proxies in front of the app (for rate limits per IP).
-ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# The number of reverse proxies in front of the app that overwrite X-Forwarded-For (and -Proto).
+# 0, the default, trusts neither header: the client address is the connection's. Only set it when
+# every request passes such a proxy (docker-compose.yml: Caddy, and 1), or any client chooses its
+# own address for the rate limits.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 # Sessions end after inactivity.
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)

@@ -11,7 +11,7 @@ os.environ.setdefault("SAMENWERKING_REQUIRE_MFA", "true")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
 from .base import *  # noqa: E402,F403
-from .base import REDIS_URL  # noqa: E402
+from .base import REDIS_CACHE_BACKEND, REDIS_CACHE_OPTIONS, REDIS_URL  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Uploaded and generated files of a test run go to a folder of their own, not the checkout.
@@ -21,9 +21,10 @@ STATIC_ROOT = Path(tempfile.mkdtemp(prefix="samenwerking-test-static-"))
 # Each test run gets its own cache namespace on the shared Redis.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": REDIS_CACHE_BACKEND,
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": f"samenwerking-test-{os.getpid()}",
+        "OPTIONS": REDIS_CACHE_OPTIONS,
     }
 }
 STORAGES = {
