@@ -18,7 +18,7 @@ from accounts.roles import OrganisationKind
 from consultatie.models import Consultatie, Opmerking, Status
 from consultatie.privacy import find_identifiers, looks_like_full_name
 from consultatie.section import NOTE_OPENED
-from dossier.core.access import Section, partner_organisation_of, section_sides
+from dossier.core.access import Section, partner_organisation_of, people_with_access, section_sides
 from dossier.core.models import Dossier, Thema
 from dossier.core.services import audit_record
 from samenwerking.schoolyear import school_year_of
@@ -163,8 +163,6 @@ def consultatie_update(
 
 
 def _set_participants(note: Consultatie, participants) -> None:
-    from dossier.core.access import people_with_access
-
     allowed = set(people_with_access(note.dossier).values_list("pk", flat=True))
     chosen = [person for person in participants if person.pk in allowed]
     if len(chosen) != len(list(participants)):

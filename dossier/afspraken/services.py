@@ -12,7 +12,7 @@ from accounts.models import Organisation, User
 from accounts.roles import OrganisationKind
 from dossier.afspraken.models import AfspraakPartij, AfspraakVersie, Samenwerkingsafspraak
 from dossier.afspraken.section import AGREEMENT_APPROVED
-from dossier.core.access import Section, section_sides
+from dossier.core.access import DossierAccess, Section, people_with_access, section_sides
 from dossier.core.models import Dossier
 from dossier.core.selectors import partner_organisations
 from dossier.core.services import audit_record
@@ -192,8 +192,6 @@ def afspraken_remind(*, today: datetime.date | None = None, days_ahead: int = 30
 
 def _notify_parties(afspraak, subject: str, url: str) -> None:
     """Everyone with access on a side the agreement binds gets a notification."""
-    from dossier.core.access import DossierAccess, people_with_access
-
     rows = []
     for person in people_with_access(afspraak.dossier):
         if person.notification_frequency == User.NotificationFrequency.NONE:

@@ -15,6 +15,7 @@ from dossier.core.services import audit_record
 from dossier.documenten.models import Document, DocumentVersie
 from dossier.documenten.section import DOCUMENT_DOWNLOADED
 from dossier.documenten.uploads import check_upload
+from samenwerking.schoolyear import validate_school_year
 
 BIN_DAYS = 30
 
@@ -41,7 +42,6 @@ def document_upload(
     for_lsc: bool = False,
 ) -> Document:
     """Share a new document; the file is checked by its content before anything is written."""
-    from samenwerking.schoolyear import validate_school_year
 
     checked = check_upload(uploaded)
     validate_school_year(school_year)

@@ -11,9 +11,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from dossier.core.access import Section
+from dossier.core.access import (
+    SECTION_RULES,
+    DossierAccess,
+    Section,
+    people_with_access,
+    user_flags,
+)
 from dossier.core.models import Dossier
 from dossier.meldingen.models import Notification
+from samenwerking.queue import enqueue
 
 
 def notifications_create(*, dossier: Dossier, actor, section: Section, subject: str, url: str):
@@ -22,8 +29,6 @@ def notifications_create(*, dossier: Dossier, actor, section: Section, subject: 
     Written in the same transaction as the entry, so nothing is lost when the queue is down;
     immediate ones are sent by a task after commit, a periodic task catches any left behind.
     """
-    from dossier.core.access import SECTION_RULES, DossierAccess, people_with_access, user_flags
-
     actor_sides = user_flags(actor, dossier).write_sides
     readers = SECTION_RULES[section].reads
     rows = []
@@ -41,10 +46,8 @@ def notifications_create(*, dossier: Dossier, actor, section: Section, subject: 
 
 
 def _enqueue_notifications(ids: list[int]) -> None:
-    from dossier.meldingen.tasks import send_notifications
-    from samenwerking.queue import enqueue
-
-    enqueue(send_notifications, ids)
+    # the task in dossier/meldingen/tasks.py (named after the former dossier.tasks module)
+    enqueue("dossier.tasks.send_notifications", ids)
 
 
 # Immediate notifications not sent after this long were missed by the queue: the sweep sends them.

@@ -5,14 +5,13 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.roles import OrganisationKind
+from dossier.core.access import user_flags
 from dossier.core.models import Dossier
 from dossier.overleg.models import StructureelOverleg
 
 
 def overleg_may_write(user, dossier: Dossier, overleg: StructureelOverleg | None = None) -> bool:
     """The school writes the meeting record; so does the partner who keeps its minutes."""
-    from dossier.core.access import user_flags
-
     sides = user_flags(user, dossier).write_sides
     if OrganisationKind.SCHOOL in sides:
         return True

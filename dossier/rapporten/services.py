@@ -18,6 +18,8 @@ from dossier.core.services import audit_record
 from dossier.rapporten.models import Report
 from dossier.rapporten.pdf import render_pdf
 from dossier.rapporten.section import REPORT_DOWNLOADED
+from samenwerking.queue import enqueue
+from samenwerking.schoolyear import validate_school_year
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +36,6 @@ MAX_ATTEMPTS = 3
 
 def report_request(*, dossier: Dossier, kind: str, school_year: str, requested_by) -> Report:
     """Ask for a report. A second request while the first is pending returns the first."""
-    from samenwerking.schoolyear import validate_school_year
 
     if kind not in registry.report_kinds:
         raise ValidationError(_("This kind of report does not exist."))
@@ -76,11 +77,12 @@ def report_retry(*, report: Report) -> Report:
     return report
 
 
-def _enqueue_report(report_id: int) -> None:
-    from dossier.rapporten.tasks import generate_report
-    from samenwerking.queue import enqueue
+# the task in dossier/rapporten/tasks.py (named after the former dossier.tasks module)
+GENERATE_TASK = "dossier.tasks.generate_report"
 
-    if not enqueue(generate_report, report_id):
+
+def _enqueue_report(report_id: int) -> None:
+    if not enqueue(GENERATE_TASK, report_id):
         # The request is kept: it shows as failed with a retry button, nothing is lost.
         Report.objects.filter(pk=report_id, status=Report.Status.QUEUED).update(
             status=Report.Status.FAILED, error=QUEUE_UNAVAILABLE, finished_at=timezone.now()
