@@ -6,6 +6,8 @@ School A works with CLB A, PBD A and LSC A. Each persona has a comment on what t
 from dataclasses import dataclass
 
 import pytest
+import redis
+from django.conf import settings
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
@@ -123,3 +125,24 @@ def build_region() -> Region:
 @pytest.fixture
 def region(db) -> Region:
     return build_region()
+
+
+@pytest.fixture
+def rate_limits_reset():
+    """Forget this test run's rate-limit counters, and only those.
+
+    ``cache.clear()`` would not do: on Django's Redis cache it is FLUSHDB, which ignores the
+    per-process KEY_PREFIX and wipes the whole shared Redis database (other test runs' keys,
+    and the Celery broker, which uses the same REDIS_URL).
+    """
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+
+    def reset():
+        keys = list(client.scan_iter(match=f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+
+    reset()
+    yield reset  # to forget them again within a test
+    reset()
