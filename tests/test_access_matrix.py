@@ -12,7 +12,8 @@ from django.contrib import admin
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from conftest import PERSONAS, Region, build_region
+from conftest import FULL_PERSONAS as PERSONAS
+from conftest import FullRegion, build_full_region
 
 
 @pytest.fixture(scope="module")
@@ -23,16 +24,21 @@ def _module_region(django_db_setup, django_db_blocker):
     writes (a revoked grant, a new signal) is undone before the next one.
     """
     with django_db_blocker.unblock(), transaction.atomic():
-        yield build_region()
+        yield build_full_region()
         transaction.set_rollback(True)
 
 
 @pytest.fixture
-def region(_module_region, db) -> Region:
+def region(_module_region, db) -> FullRegion:
     return _module_region
 
 
 LOGIN = "login"  # a redirect to the login page
+
+
+# Personas whose grant on A is a read grant: they read what their side reads, and get 403 on
+# every write of a section they can read.
+READ_ONLY = ("pbd_begeleider_a", "clb_directeur")
 
 
 def readers(ok: int) -> dict[str, object]:
@@ -46,13 +52,21 @@ def readers(ok: int) -> dict[str, object]:
         "lsc_anker_a": ok,
         "pbd_begeleider_a": ok,
         "platform_admin": 404,
+        "directie_b": 404,
+        "zorgteam_manager_a": ok,
+        "clb_directeur": ok,
         "anonymous": LOGIN,
     }
 
 
 def managers(ok: int) -> dict[str, object]:
-    """Only the people who manage access on school A's dossier (its directie)."""
-    return dict.fromkeys(PERSONAS, 404) | {"directie_a": ok, "anonymous": LOGIN}
+    """Only the people who manage access on school A's dossier: its directie, and the zorgteam
+    member to whom it delegated access management."""
+    return dict.fromkeys(PERSONAS, 404) | {
+        "directie_a": ok,
+        "zorgteam_manager_a": ok,
+        "anonymous": LOGIN,
+    }
 
 
 def everyone(status: int, anonymous: object = None) -> dict[str, object]:
@@ -75,6 +89,9 @@ WITH_MFA = {
     "clb_medewerker_other",
     "lsc_anker_a",
     "pbd_begeleider_a",
+    "directie_b",
+    "zorgteam_manager_a",
+    "clb_directeur",
 }
 
 
@@ -88,8 +105,8 @@ def by_mfa(with_mfa: object, without: object) -> dict[str, object]:
 @dataclass
 class Case:
     expect: dict[str, dict[str, object]]
-    kwargs: Callable[[Region], dict] = field(default=lambda region: {})
-    data: Callable[[Region], dict] = field(default=lambda region: {})
+    kwargs: Callable[[FullRegion], dict] = field(default=lambda region: {})
+    data: Callable[[FullRegion], dict] = field(default=lambda region: {})
 
 
 def dossier_a(region):
@@ -102,8 +119,9 @@ def signal_readers(ok: object) -> dict[str, object]:
 
 
 def signal_writers(ok: object) -> dict[str, object]:
-    """Signals: school and CLB write; the PBD reads only (403); the LSC sees nothing (404)."""
-    return signal_readers(ok) | {"pbd_begeleider_a": 403}
+    """Signals: school and CLB write; the PBD and the CLB directeur read only (403); the LSC
+    sees nothing (404)."""
+    return signal_readers(ok) | dict.fromkeys(READ_ONLY, 403)
 
 
 def a_signal(region):
@@ -167,18 +185,26 @@ def note_kwargs(region):
 
 
 def contributors(ok: object) -> dict[str, object]:
-    """Sections everyone reads but only contributors write: the PBD persona (read grant) gets 403."""
-    return readers(ok) | {"pbd_begeleider_a": 403}
+    """Sections everyone reads but only contributors write: the read grants get 403."""
+    return readers(ok) | dict.fromkeys(READ_ONLY, 403)
 
 
-def school_and_clb_item(ok: object, *, pbd: object = 404) -> dict[str, object]:
-    """An item whose audience is the school and the CLB (the default): LSC and PBD get 404."""
-    return readers(ok) | {"lsc_anker_a": 404, "pbd_begeleider_a": pbd}
+def school_and_clb_item(ok: object, *, write: bool = False) -> dict[str, object]:
+    """An item whose audience is the school and the CLB (the default): LSC and PBD get 404.
+
+    On a write, the section check comes first: the PBD (read grant, outside the audience) gets
+    403 there, as does the CLB directeur (in the audience, read grant).
+    """
+    return readers(ok) | {
+        "lsc_anker_a": 404,
+        "pbd_begeleider_a": 403 if write else 404,
+        "clb_directeur": 403 if write else ok,
+    }
 
 
 def school_writes(ok: object) -> dict[str, object]:
     """The structural meeting: everyone with access reads it, only the school records it."""
-    return readers(403) | {"directie_a": ok, "zorg_a": ok}
+    return readers(403) | {"directie_a": ok, "zorg_a": ok, "zorgteam_manager_a": ok}
 
 
 def document_kwargs(region, *, deleted=False):
@@ -265,7 +291,7 @@ MATRIX: dict[str, Case] = {
     "dossier:overview": Case({"GET": readers(200), "POST": everyone(405)}, kwargs=dossier_a),
     # --- access management and audit log -------------------------------------------------------
     "dossier:toegangsbeheer": Case(
-        # an empty POST is a form error (400) for the directie, a 404 for everyone else
+        # an empty POST is a form error (400) for the managers, a 404 for everyone else
         {"GET": managers(200), "POST": managers(400)},
         kwargs=dossier_a,
     ),
@@ -305,9 +331,10 @@ MATRIX: dict[str, Case] = {
     "consultatie:edit": Case(
         {"GET": note_writers(200), "POST": note_writers(400)}, kwargs=note_kwargs
     ),
-    # school and CLB add remarks; an empty one is refused with a message
+    # school and CLB add remarks (an empty one is refused with a message); a read grant may not
     "consultatie:opmerking_add": Case(
-        {"POST": note_readers(302), "GET": everyone(405)}, kwargs=note_kwargs
+        {"POST": note_readers(302) | {"clb_directeur": 403}, "GET": everyone(405)},
+        kwargs=note_kwargs,
     ),
     "consultatie:client_relationship": Case(
         {"POST": note_writers(302), "GET": everyone(405)}, kwargs=note_kwargs
@@ -315,8 +342,13 @@ MATRIX: dict[str, Case] = {
     "consultatie:earlier": Case({"GET": note_readers(200)}, kwargs=dossier_a),
     "consultatie:themes": Case({"GET": note_readers(200)}, kwargs=dossier_a),
     "consultatie:my_themes": Case({"GET": everyone(200)}),
-    # only a CLB directeur words the CLB's conversation guide (no persona here is one)
-    "consultatie:guide": Case({"GET": everyone(404), "POST": everyone(404)}),
+    # only a CLB directeur words the CLB's conversation guide; an empty POST is a form error
+    "consultatie:guide": Case(
+        {
+            "GET": everyone(404) | {"clb_directeur": 200},
+            "POST": everyone(404) | {"clb_directeur": 400},
+        }
+    ),
     # --- shared documents ------------------------------------------------------------------------
     "documenten:documents": Case({"GET": readers(200)}, kwargs=dossier_a),
     "documenten:document_upload": Case(
@@ -325,15 +357,16 @@ MATRIX: dict[str, Case] = {
     "documenten:document_bin": Case({"GET": contributors(200)}, kwargs=dossier_a),
     # the document's audience is school + CLB: LSC and PBD never see it
     "documenten:document_detail": Case(
-        {"GET": school_and_clb_item(200), "POST": school_and_clb_item(400, pbd=403)},
+        {"GET": school_and_clb_item(200), "POST": school_and_clb_item(400, write=True)},
         kwargs=document_kwargs,
     ),
     "documenten:document_download": Case({"GET": school_and_clb_item(200)}, kwargs=download_kwargs),
     "documenten:document_delete": Case(
-        {"POST": school_and_clb_item(302, pbd=403), "GET": everyone(405)}, kwargs=document_kwargs
+        {"POST": school_and_clb_item(302, write=True), "GET": everyone(405)},
+        kwargs=document_kwargs,
     ),
     "documenten:document_restore": Case(
-        {"POST": school_and_clb_item(302, pbd=403)},
+        {"POST": school_and_clb_item(302, write=True)},
         kwargs=lambda region: document_kwargs(region, deleted=True),
     ),
     # --- samenwerkingsafspraken ------------------------------------------------------------------
@@ -344,14 +377,18 @@ MATRIX: dict[str, Case] = {
     # the agreement binds the school and the CLB: LSC and PBD never see it
     "afspraken:afspraak_detail": Case({"GET": school_and_clb_item(200)}, kwargs=afspraak_kwargs),
     "afspraken:afspraak_change": Case(
-        {"GET": school_and_clb_item(200, pbd=403), "POST": school_and_clb_item(400, pbd=403)},
+        {
+            "GET": school_and_clb_item(200, write=True),
+            "POST": school_and_clb_item(400, write=True),
+        },
         kwargs=afspraak_kwargs,
     ),
     "afspraken:afspraak_approve": Case(
-        {"POST": school_and_clb_item(302, pbd=403), "GET": everyone(405)}, kwargs=afspraak_kwargs
+        {"POST": school_and_clb_item(302, write=True), "GET": everyone(405)},
+        kwargs=afspraak_kwargs,
     ),
     "afspraken:afspraak_status": Case(
-        {"POST": school_and_clb_item(302, pbd=403)}, kwargs=afspraak_kwargs
+        {"POST": school_and_clb_item(302, write=True)}, kwargs=afspraak_kwargs
     ),
     # --- structureel overleg ---------------------------------------------------------------------
     "overleg:overleggen": Case({"GET": readers(200)}, kwargs=dossier_a),
@@ -484,6 +521,33 @@ def test_access_matrix(client, region, name, method, persona):
     if method == "POST" and case.data(region):
         response = client.post(url, case.data(region))
     _check(response, expected, persona, f"{method} {url}")
+
+
+# --- school B: the same dossier pages, on B's dossier -----------------------------------------
+
+# The pages of a dossier as a whole (their row takes only school A's dossier).
+B_PAGES = sorted(
+    name for name, case in MATRIX.items() if case.kwargs is dossier_a and "GET" in case.expect
+)
+# directie_b is to B what directie_a is to A. The others hold a grant on A (or, for the CLB
+# medewerker of CLB Schelde, work for B's own CLB) and none on B.
+B_PERSONAS = (
+    "directie_b",
+    "directie_a",
+    "zorgteam_manager_a",
+    "clb_directeur",
+    "clb_medewerker_other",
+)
+
+
+@pytest.mark.parametrize(("name", "persona"), [(n, p) for n in B_PAGES for p in B_PERSONAS])
+def test_school_b_dossier(client, region, name, persona):
+    """directie_b gets on B's dossier what directie_a gets on A's; a grant on A opens nothing
+    of B (404)."""
+    expected = MATRIX[name].expect["GET"]["directie_a"] if persona == "directie_b" else 404
+    _login(client, region, persona)
+    url = reverse(name, kwargs={"pk": region.dossier_b.pk})
+    _check(client.get(url), expected, persona, f"GET {url}")
 
 
 # --- the admin: every admin URL, for a platform administrator, a dossier user and nobody -------
