@@ -3,9 +3,11 @@
 School A works with CLB A, PBD A and LSC A. Each persona has a comment on what they may do.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import pytest
+import redis
+from django.conf import settings
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
@@ -45,7 +47,7 @@ class Region:
     pbd_begeleider_a: User
     # platform administrator: manages the platform in the admin, no grant on any dossier
     platform_admin: User
-    # directie of school B: nothing to do with A
+    # directie of school B: reads and manages everything of B without a grant, 404 on all of A
     directie_b: User
 
     def persona(self, name: str) -> User | None:
@@ -61,6 +63,7 @@ PERSONAS = [
     "lsc_anker_a",
     "pbd_begeleider_a",
     "platform_admin",
+    "directie_b",
     "anonymous",
 ]
 
@@ -123,3 +126,68 @@ def build_region() -> Region:
 @pytest.fixture
 def region(db) -> Region:
     return build_region()
+
+
+@dataclass
+class FullRegion(Region):
+    """The region with the personas that only the access matrix needs.
+
+    They stay out of ``build_region``: two more people with access to A would change who is
+    notified, listed and counted in the other tests.
+    """
+
+    # leerlingenbegeleider of A with a contribute grant and delegated access management: reads
+    # and writes like the zorgcoördinator, and opens toegangsbeheer and the audit log of A
+    zorgteam_manager_a: User
+    # directeur of the CLB serving A, with a read grant on A: reads what CLB staff read, writes
+    # nothing in the dossier (the role adds no dossier rights); words CLB A's conversation guide
+    clb_directeur: User
+
+
+FULL_PERSONAS = [*PERSONAS[:-1], "zorgteam_manager_a", "clb_directeur", "anonymous"]
+
+
+def build_full_region() -> FullRegion:
+    region = build_region()
+    full = FullRegion(
+        **{f.name: getattr(region, f.name) for f in fields(region)},
+        zorgteam_manager_a=member(
+            region.school_a, Role.LEERLINGENBEGELEIDER, email="begeleiding@linde.be"
+        ),
+        clb_directeur=member(region.clb_a, Role.CLB_DIRECTEUR, email="directeur@clbleie.be"),
+    )
+    access_grant(
+        dossier=full.dossier_a,
+        granted_by=full.directie_a,
+        user=full.zorgteam_manager_a,
+        level=AccessLevel.CONTRIBUTE,
+        can_manage=True,
+    )
+    access_grant(
+        dossier=full.dossier_a,
+        granted_by=full.directie_a,
+        user=full.clb_directeur,
+        level=AccessLevel.VIEW,
+    )
+    return full
+
+
+@pytest.fixture
+def rate_limits_reset():
+    """Forget this test run's rate-limit counters, and only those.
+
+    ``cache.clear()`` would not do: on Django's Redis cache it is FLUSHDB, which ignores the
+    per-process KEY_PREFIX and wipes the whole shared Redis database (other test runs' keys,
+    and the Celery broker, which uses the same REDIS_URL).
+    """
+    prefix = settings.CACHES["default"]["KEY_PREFIX"]
+    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
+
+    def reset():
+        keys = list(client.scan_iter(match=f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
+
+    reset()
+    yield reset  # to forget them again within a test
+    reset()

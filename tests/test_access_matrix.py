@@ -1,7 +1,9 @@
 """The access matrix: every persona x every URL x method -> the expected status.
 
 The URL list comes from the resolver itself, so a new view that is not in MATRIX (or in the
-admin rule below) fails ``test_every_url_is_in_the_matrix`` by itself.
+admin rule below) fails ``test_every_url_is_in_the_matrix`` by itself. Each row also says which
+HTTP methods the view accepts; ``test_a_view_refuses_the_methods_its_row_does_not_list`` sends
+every other method, so a GET-only view that starts accepting POST fails by itself too.
 """
 
 from collections.abc import Callable
@@ -12,7 +14,8 @@ from django.contrib import admin
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from conftest import PERSONAS, Region, build_region
+from conftest import FULL_PERSONAS as PERSONAS
+from conftest import FullRegion, build_full_region
 
 
 @pytest.fixture(scope="module")
@@ -23,16 +26,21 @@ def _module_region(django_db_setup, django_db_blocker):
     writes (a revoked grant, a new signal) is undone before the next one.
     """
     with django_db_blocker.unblock(), transaction.atomic():
-        yield build_region()
+        yield build_full_region()
         transaction.set_rollback(True)
 
 
 @pytest.fixture
-def region(_module_region, db) -> Region:
+def region(_module_region, db) -> FullRegion:
     return _module_region
 
 
 LOGIN = "login"  # a redirect to the login page
+
+
+# Personas whose grant on A is a read grant: they read what their side reads, and get 403 on
+# every write of a section they can read.
+READ_ONLY = ("pbd_begeleider_a", "clb_directeur")
 
 
 def readers(ok: int) -> dict[str, object]:
@@ -46,13 +54,21 @@ def readers(ok: int) -> dict[str, object]:
         "lsc_anker_a": ok,
         "pbd_begeleider_a": ok,
         "platform_admin": 404,
+        "directie_b": 404,
+        "zorgteam_manager_a": ok,
+        "clb_directeur": ok,
         "anonymous": LOGIN,
     }
 
 
 def managers(ok: int) -> dict[str, object]:
-    """Only the people who manage access on school A's dossier (its directie)."""
-    return dict.fromkeys(PERSONAS, 404) | {"directie_a": ok, "anonymous": LOGIN}
+    """Only the people who manage access on school A's dossier: its directie, and the zorgteam
+    member to whom it delegated access management."""
+    return dict.fromkeys(PERSONAS, 404) | {
+        "directie_a": ok,
+        "zorgteam_manager_a": ok,
+        "anonymous": LOGIN,
+    }
 
 
 def everyone(status: int, anonymous: object = None) -> dict[str, object]:
@@ -75,6 +91,9 @@ WITH_MFA = {
     "clb_medewerker_other",
     "lsc_anker_a",
     "pbd_begeleider_a",
+    "directie_b",
+    "zorgteam_manager_a",
+    "clb_directeur",
 }
 
 
@@ -85,11 +104,34 @@ def by_mfa(with_mfa: object, without: object) -> dict[str, object]:
     }
 
 
+# The HTTP methods a view accepts, as its decorator (or allauth's class) says. Our views are
+# functions behind require_GET / require_POST / require_http_methods, which refuse HEAD and
+# OPTIONS too; allauth's class-based views answer HEAD and OPTIONS as every Django View does.
+GET = frozenset({"GET"})
+POST = frozenset({"POST"})
+GET_POST = GET | POST
+ALLAUTH_PAGE = frozenset({"GET", "HEAD", "OPTIONS"})  # allauth's TemplateViews
+ALLAUTH_ACTION = ALLAUTH_PAGE | POST  # allauth's Views with a get and a post
+# allauth's FormViews: Django's ProcessFormView answers PUT as a POST
+ALLAUTH_FORM = ALLAUTH_ACTION | {"PUT"}
+# Every method test_a_view_refuses_the_methods_its_row_does_not_list sends.
+SENT_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
 @dataclass
 class Case:
     expect: dict[str, dict[str, object]]
-    kwargs: Callable[[Region], dict] = field(default=lambda region: {})
-    data: Callable[[Region], dict] = field(default=lambda region: {})
+    # the methods the view accepts; every other one must answer 405
+    methods: frozenset[str]
+    kwargs: Callable[[FullRegion], dict] = field(default=lambda region: {})
+    data: Callable[[FullRegion], dict] = field(default=lambda region: {})
+    # who sends the refused methods, when the persona _authorised picks will not do
+    method_persona: str | None = None
+    # Why the refused methods cannot be seen from outside, for allauth pages that answer
+    # before they look at the method (a redirect by the person's state, the closed signup):
+    # ``methods`` is then what allauth's class declares, and the test checks only that every
+    # method gets the same answer. Our own views check the method first and never set this.
+    answers_before_method: str = ""
 
 
 def dossier_a(region):
@@ -102,8 +144,9 @@ def signal_readers(ok: object) -> dict[str, object]:
 
 
 def signal_writers(ok: object) -> dict[str, object]:
-    """Signals: school and CLB write; the PBD reads only (403); the LSC sees nothing (404)."""
-    return signal_readers(ok) | {"pbd_begeleider_a": 403}
+    """Signals: school and CLB write; the PBD and the CLB directeur read only (403); the LSC
+    sees nothing (404)."""
+    return signal_readers(ok) | dict.fromkeys(READ_ONLY, 403)
 
 
 def a_signal(region):
@@ -167,18 +210,26 @@ def note_kwargs(region):
 
 
 def contributors(ok: object) -> dict[str, object]:
-    """Sections everyone reads but only contributors write: the PBD persona (read grant) gets 403."""
-    return readers(ok) | {"pbd_begeleider_a": 403}
+    """Sections everyone reads but only contributors write: the read grants get 403."""
+    return readers(ok) | dict.fromkeys(READ_ONLY, 403)
 
 
-def school_and_clb_item(ok: object, *, pbd: object = 404) -> dict[str, object]:
-    """An item whose audience is the school and the CLB (the default): LSC and PBD get 404."""
-    return readers(ok) | {"lsc_anker_a": 404, "pbd_begeleider_a": pbd}
+def school_and_clb_item(ok: object, *, write: bool = False) -> dict[str, object]:
+    """An item whose audience is the school and the CLB (the default): LSC and PBD get 404.
+
+    On a write, the section check comes first: the PBD (read grant, outside the audience) gets
+    403 there, as does the CLB directeur (in the audience, read grant).
+    """
+    return readers(ok) | {
+        "lsc_anker_a": 404,
+        "pbd_begeleider_a": 403 if write else 404,
+        "clb_directeur": 403 if write else ok,
+    }
 
 
 def school_writes(ok: object) -> dict[str, object]:
     """The structural meeting: everyone with access reads it, only the school records it."""
-    return readers(403) | {"directie_a": ok, "zorg_a": ok}
+    return readers(403) | {"directie_a": ok, "zorg_a": ok, "zorgteam_manager_a": ok}
 
 
 def document_kwargs(region, *, deleted=False):
@@ -261,157 +312,222 @@ def a_report(region, status="done"):
 
 MATRIX: dict[str, Case] = {
     # --- the dossier ---------------------------------------------------------------------------
-    "dossier:mijn_dossiers": Case({"GET": everyone(200), "POST": everyone(405)}),
-    "dossier:overview": Case({"GET": readers(200), "POST": everyone(405)}, kwargs=dossier_a),
+    "dossier:mijn_dossiers": Case({"GET": everyone(200), "POST": everyone(405)}, GET),
+    "dossier:overview": Case({"GET": readers(200), "POST": everyone(405)}, GET, kwargs=dossier_a),
     # --- access management and audit log -------------------------------------------------------
     "dossier:toegangsbeheer": Case(
-        # an empty POST is a form error (400) for the directie, a 404 for everyone else
+        # an empty POST is a form error (400) for the managers, a 404 for everyone else
         {"GET": managers(200), "POST": managers(400)},
+        GET_POST,
         kwargs=dossier_a,
     ),
     "dossier:access_revoke": Case(
         {"POST": managers(302), "GET": everyone(405)},
+        POST,
         kwargs=lambda region: {"pk": region.dossier_a.pk, "user_pk": region.pbd_begeleider_a.pk},
     ),
-    "dossier:auditlog": Case({"GET": managers(200)}, kwargs=dossier_a),
-    "dossier:auditlog_export": Case({"GET": managers(200)}, kwargs=dossier_a),
+    "dossier:auditlog": Case({"GET": managers(200)}, GET, kwargs=dossier_a),
+    "dossier:auditlog_export": Case({"GET": managers(200)}, GET, kwargs=dossier_a),
     # --- signals -------------------------------------------------------------------------------
-    "signalen:my_schools": Case({"GET": everyone(200), "POST": everyone(405)}),
-    "signalen:list": Case({"GET": signal_readers(200)}, kwargs=dossier_a),
+    "signalen:my_schools": Case({"GET": everyone(200), "POST": everyone(405)}, GET),
+    "signalen:list": Case({"GET": signal_readers(200)}, GET, kwargs=dossier_a),
     "signalen:create": Case(
-        {"GET": signal_writers(200), "POST": signal_writers(400)}, kwargs=dossier_a
+        {"GET": signal_writers(200), "POST": signal_writers(400)}, GET_POST, kwargs=dossier_a
     ),
-    "signalen:detail": Case({"GET": signal_readers(200)}, kwargs=signal_kwargs),
+    "signalen:detail": Case({"GET": signal_readers(200)}, GET, kwargs=signal_kwargs),
     "signalen:edit": Case(
-        {"GET": signal_writers(200), "POST": signal_writers(400)}, kwargs=signal_kwargs
+        {"GET": signal_writers(200), "POST": signal_writers(400)}, GET_POST, kwargs=signal_kwargs
     ),
     "signalen:aanvulling_add": Case(
-        {"POST": signal_writers(400), "GET": everyone(405)}, kwargs=signal_kwargs
+        {"POST": signal_writers(400), "GET": everyone(405)}, POST, kwargs=signal_kwargs
     ),
     # only the author of a supplement corrects it; other writers get 403
     "signalen:aanvulling_correct": Case(
         {"GET": signal_writers(403) | {"clb_medewerker_a": 200}},
+        GET_POST,
         kwargs=supplement_kwargs,
     ),
     "signalen:status": Case(
-        {"POST": signal_writers(400), "GET": everyone(405)}, kwargs=signal_kwargs
+        {"POST": signal_writers(400), "GET": everyone(405)}, POST, kwargs=signal_kwargs
     ),
     # --- consultations -------------------------------------------------------------------------
-    "consultatie:list": Case({"GET": note_readers(200)}, kwargs=dossier_a),
+    "consultatie:list": Case({"GET": note_readers(200)}, GET, kwargs=dossier_a),
     "consultatie:create": Case(
-        {"GET": note_writers(200), "POST": note_writers(400)}, kwargs=dossier_a
+        {"GET": note_writers(200), "POST": note_writers(400)}, GET_POST, kwargs=dossier_a
     ),
-    "consultatie:detail": Case({"GET": note_readers(200)}, kwargs=note_kwargs),
+    "consultatie:detail": Case({"GET": note_readers(200)}, GET, kwargs=note_kwargs),
     "consultatie:edit": Case(
-        {"GET": note_writers(200), "POST": note_writers(400)}, kwargs=note_kwargs
+        {"GET": note_writers(200), "POST": note_writers(400)}, GET_POST, kwargs=note_kwargs
     ),
-    # school and CLB add remarks; an empty one is refused with a message
+    # school and CLB add remarks (an empty one is refused with a message); a read grant may not
     "consultatie:opmerking_add": Case(
-        {"POST": note_readers(302), "GET": everyone(405)}, kwargs=note_kwargs
+        {"POST": note_readers(302) | {"clb_directeur": 403}, "GET": everyone(405)},
+        POST,
+        kwargs=note_kwargs,
     ),
     "consultatie:client_relationship": Case(
-        {"POST": note_writers(302), "GET": everyone(405)}, kwargs=note_kwargs
+        {"POST": note_writers(302), "GET": everyone(405)}, POST, kwargs=note_kwargs
     ),
-    "consultatie:earlier": Case({"GET": note_readers(200)}, kwargs=dossier_a),
-    "consultatie:themes": Case({"GET": note_readers(200)}, kwargs=dossier_a),
-    "consultatie:my_themes": Case({"GET": everyone(200)}),
-    # only a CLB directeur words the CLB's conversation guide (no persona here is one)
-    "consultatie:guide": Case({"GET": everyone(404), "POST": everyone(404)}),
+    "consultatie:earlier": Case({"GET": note_readers(200)}, GET, kwargs=dossier_a),
+    "consultatie:themes": Case({"GET": note_readers(200)}, GET, kwargs=dossier_a),
+    "consultatie:my_themes": Case({"GET": everyone(200)}, GET),
+    # only a CLB directeur words the CLB's conversation guide; an empty POST is a form error
+    "consultatie:guide": Case(
+        {
+            "GET": everyone(404) | {"clb_directeur": 200},
+            "POST": everyone(404) | {"clb_directeur": 400},
+        },
+        GET_POST,
+    ),
     # --- shared documents ------------------------------------------------------------------------
-    "documenten:documents": Case({"GET": readers(200)}, kwargs=dossier_a),
+    "documenten:documents": Case({"GET": readers(200)}, GET, kwargs=dossier_a),
     "documenten:document_upload": Case(
-        {"GET": contributors(200), "POST": contributors(400)}, kwargs=dossier_a
+        {"GET": contributors(200), "POST": contributors(400)}, GET_POST, kwargs=dossier_a
     ),
-    "documenten:document_bin": Case({"GET": contributors(200)}, kwargs=dossier_a),
+    "documenten:document_bin": Case({"GET": contributors(200)}, GET, kwargs=dossier_a),
     # the document's audience is school + CLB: LSC and PBD never see it
     "documenten:document_detail": Case(
-        {"GET": school_and_clb_item(200), "POST": school_and_clb_item(400, pbd=403)},
+        {"GET": school_and_clb_item(200), "POST": school_and_clb_item(400, write=True)},
+        GET_POST,
         kwargs=document_kwargs,
     ),
-    "documenten:document_download": Case({"GET": school_and_clb_item(200)}, kwargs=download_kwargs),
+    "documenten:document_download": Case(
+        {"GET": school_and_clb_item(200)}, GET, kwargs=download_kwargs
+    ),
     "documenten:document_delete": Case(
-        {"POST": school_and_clb_item(302, pbd=403), "GET": everyone(405)}, kwargs=document_kwargs
+        {"POST": school_and_clb_item(302, write=True), "GET": everyone(405)},
+        POST,
+        kwargs=document_kwargs,
     ),
     "documenten:document_restore": Case(
-        {"POST": school_and_clb_item(302, pbd=403)},
+        {"POST": school_and_clb_item(302, write=True)},
+        POST,
         kwargs=lambda region: document_kwargs(region, deleted=True),
     ),
     # --- samenwerkingsafspraken ------------------------------------------------------------------
-    "afspraken:afspraken": Case({"GET": readers(200)}, kwargs=dossier_a),
+    "afspraken:afspraken": Case({"GET": readers(200)}, GET, kwargs=dossier_a),
     "afspraken:afspraak_create": Case(
-        {"GET": contributors(200), "POST": contributors(400)}, kwargs=dossier_a
+        {"GET": contributors(200), "POST": contributors(400)}, GET_POST, kwargs=dossier_a
     ),
     # the agreement binds the school and the CLB: LSC and PBD never see it
-    "afspraken:afspraak_detail": Case({"GET": school_and_clb_item(200)}, kwargs=afspraak_kwargs),
+    "afspraken:afspraak_detail": Case(
+        {"GET": school_and_clb_item(200)}, GET, kwargs=afspraak_kwargs
+    ),
     "afspraken:afspraak_change": Case(
-        {"GET": school_and_clb_item(200, pbd=403), "POST": school_and_clb_item(400, pbd=403)},
+        {
+            "GET": school_and_clb_item(200, write=True),
+            "POST": school_and_clb_item(400, write=True),
+        },
+        GET_POST,
         kwargs=afspraak_kwargs,
     ),
     "afspraken:afspraak_approve": Case(
-        {"POST": school_and_clb_item(302, pbd=403), "GET": everyone(405)}, kwargs=afspraak_kwargs
+        {"POST": school_and_clb_item(302, write=True), "GET": everyone(405)},
+        POST,
+        kwargs=afspraak_kwargs,
     ),
     "afspraken:afspraak_status": Case(
-        {"POST": school_and_clb_item(302, pbd=403)}, kwargs=afspraak_kwargs
+        {"POST": school_and_clb_item(302, write=True)}, POST, kwargs=afspraak_kwargs
     ),
     # --- structureel overleg ---------------------------------------------------------------------
-    "overleg:overleggen": Case({"GET": readers(200)}, kwargs=dossier_a),
+    "overleg:overleggen": Case({"GET": readers(200)}, GET, kwargs=dossier_a),
     "overleg:overleg_create": Case(
-        {"GET": school_writes(200), "POST": school_writes(400)}, kwargs=dossier_a
+        {"GET": school_writes(200), "POST": school_writes(400)}, GET_POST, kwargs=dossier_a
     ),
-    "overleg:overleg_detail": Case({"GET": readers(200)}, kwargs=overleg_kwargs),
+    "overleg:overleg_detail": Case({"GET": readers(200)}, GET, kwargs=overleg_kwargs),
     "overleg:overleg_edit": Case(
-        {"GET": school_writes(200), "POST": school_writes(400)}, kwargs=overleg_kwargs
+        {"GET": school_writes(200), "POST": school_writes(400)}, GET_POST, kwargs=overleg_kwargs
     ),
     # --- search ----------------------------------------------------------------------------------
-    "zoeken:zoeken": Case({"GET": everyone(200)}),
+    "zoeken:zoeken": Case({"GET": everyone(200)}, GET),
     # --- reports -------------------------------------------------------------------------------
     # the reports page lists the kinds a person may read: today only the signal overview
     "rapporten:reports": Case(
-        {"GET": signal_readers(200), "POST": signal_readers(302)}, kwargs=dossier_a
+        {"GET": signal_readers(200), "POST": signal_readers(302)}, GET_POST, kwargs=dossier_a
     ),
-    "rapporten:report_status": Case({"GET": signal_readers(200)}, kwargs=a_report),
-    "rapporten:report_download": Case({"GET": signal_readers(200)}, kwargs=a_report),
+    "rapporten:report_status": Case({"GET": signal_readers(200)}, GET, kwargs=a_report),
+    "rapporten:report_download": Case({"GET": signal_readers(200)}, GET, kwargs=a_report),
     "rapporten:report_retry": Case(
         {"POST": signal_readers(302), "GET": everyone(405)},
+        POST,
         kwargs=lambda region: a_report(region, status="failed"),
     ),
     # --- the person's own settings -------------------------------------------------------------
-    "accounts:notifications": Case({"GET": everyone(200), "POST": everyone(400)}),
+    "accounts:notifications": Case({"GET": everyone(200), "POST": everyone(400)}, GET_POST),
     # --- platform ------------------------------------------------------------------------------
-    "health": Case({"GET": public(200) | {"anonymous": 200}}),
+    "health": Case({"GET": public(200) | {"anonymous": 200}}, GET),
     # --- login and account (allauth) ------------------------------------------------------------
-    "account_login": Case({"GET": logged_in_redirect(200)}),
-    "account_logout": Case({"GET": everyone(200, anonymous=302), "POST": everyone(302, 302)}),
-    "account_inactive": Case({"GET": public(200) | {"anonymous": 200}}),
-    # signing up is closed: accounts are made by platform administrators
-    "account_signup": Case({"GET": logged_in_redirect(200)}),
-    "account_reauthenticate": Case({"GET": everyone(200)}),
-    "account_email": Case({"GET": everyone(200)}),
-    "account_email_verification_sent": Case({"GET": public(200) | {"anonymous": 200}}),
-    "account_change_password": Case({"GET": everyone(200)}),
-    "account_set_password": Case({"GET": everyone(302)}),
-    "account_reset_password": Case({"GET": public(200) | {"anonymous": 200}}),
-    "account_confirm_login_code": Case({"GET": logged_in_redirect(302)}),
-    "account_confirm_email": Case(
-        {"GET": public(200) | {"anonymous": 200}}, kwargs=lambda region: {"key": "onbekend"}
+    "account_login": Case({"GET": logged_in_redirect(200)}, ALLAUTH_FORM),
+    "account_logout": Case(
+        {"GET": everyone(200, anonymous=302), "POST": everyone(302, 302)}, ALLAUTH_ACTION
     ),
-    "account_reset_password_from_key_done": Case({"GET": public(200) | {"anonymous": 200}}),
+    "account_inactive": Case({"GET": public(200) | {"anonymous": 200}}, ALLAUTH_PAGE),
+    # signing up is closed: accounts are made by platform administrators
+    "account_signup": Case(
+        {"GET": logged_in_redirect(200)},
+        ALLAUTH_FORM,
+        answers_before_method="the signup-closed page, for any method",
+    ),
+    "account_reauthenticate": Case({"GET": everyone(200)}, ALLAUTH_FORM),
+    "account_email": Case({"GET": everyone(200)}, ALLAUTH_FORM),
+    "account_email_verification_sent": Case(
+        {"GET": public(200) | {"anonymous": 200}}, ALLAUTH_PAGE
+    ),
+    "account_change_password": Case({"GET": everyone(200)}, ALLAUTH_FORM),
+    "account_set_password": Case(
+        {"GET": everyone(302)},
+        ALLAUTH_FORM,
+        answers_before_method="whoever has a password is sent to change it",
+    ),
+    "account_reset_password": Case({"GET": public(200) | {"anonymous": 200}}, ALLAUTH_FORM),
+    "account_confirm_login_code": Case(
+        {"GET": logged_in_redirect(302)},
+        ALLAUTH_FORM,
+        answers_before_method="without a login in progress, back to the login page",
+    ),
+    "account_confirm_email": Case(
+        {"GET": public(200) | {"anonymous": 200}},
+        ALLAUTH_ACTION,
+        kwargs=lambda region: {"key": "onbekend"},
+    ),
+    "account_reset_password_from_key_done": Case(
+        {"GET": public(200) | {"anonymous": 200}}, ALLAUTH_PAGE
+    ),
     "account_reset_password_from_key": Case(
         {"GET": public(200) | {"anonymous": 200}},
+        ALLAUTH_FORM,
         kwargs=lambda region: {"uidb36": "zz", "key": "ongeldig"},
+        answers_before_method="the bad-key page, for any method",
     ),
-    "account_reset_password_done": Case({"GET": public(200) | {"anonymous": 200}}),
-    "mfa_index": Case({"GET": everyone(200)}),
-    "mfa_authenticate": Case({"GET": logged_in_redirect(302)}),
+    "account_reset_password_done": Case({"GET": public(200) | {"anonymous": 200}}, ALLAUTH_PAGE),
+    "mfa_index": Case({"GET": everyone(200)}, ALLAUTH_PAGE),
+    "mfa_authenticate": Case(
+        {"GET": logged_in_redirect(302)},
+        ALLAUTH_ACTION,
+        answers_before_method="without a login in progress, back to the login page",
+    ),
     # reauthentication by code only for those with an authenticator; others by password
-    "mfa_reauthenticate": Case({"GET": by_mfa(200, 302)}),
+    "mfa_reauthenticate": Case({"GET": by_mfa(200, 302)}, ALLAUTH_FORM),
     # a fresh login is needed before activating (the test client's login is not fresh)
-    "mfa_activate_totp": Case({"GET": everyone(302)}),
-    "mfa_deactivate_totp": Case({"GET": by_mfa(302, 404)}),
+    "mfa_activate_totp": Case(
+        {"GET": everyone(302)}, ALLAUTH_FORM, answers_before_method="reauthenticate first"
+    ),
+    "mfa_deactivate_totp": Case(
+        {"GET": by_mfa(302, 404)}, ALLAUTH_FORM, answers_before_method="reauthenticate first"
+    ),
     # nobody has recovery codes yet
-    "mfa_view_recovery_codes": Case({"GET": everyone(404)}),
-    "mfa_generate_recovery_codes": Case({"GET": everyone(302)}),
-    "mfa_download_recovery_codes": Case({"GET": everyone(404)}),
+    "mfa_view_recovery_codes": Case(
+        {"GET": everyone(404)}, ALLAUTH_PAGE, method_persona="clb_medewerker_a"
+    ),
+    "mfa_generate_recovery_codes": Case(
+        {"GET": everyone(302)}, ALLAUTH_FORM, answers_before_method="reauthenticate first"
+    ),
+    "mfa_download_recovery_codes": Case(
+        {"GET": everyone(404)},
+        ALLAUTH_PAGE,
+        method_persona="clb_medewerker_a",
+        answers_before_method="no codes: 404 for any method",
+    ),
 }
 
 
@@ -484,6 +600,112 @@ def test_access_matrix(client, region, name, method, persona):
     if method == "POST" and case.data(region):
         response = client.post(url, case.data(region))
     _check(response, expected, persona, f"{method} {url}")
+
+
+# --- the methods each view accepts ----------------------------------------------------------
+
+
+def _is_allauth(name: str) -> bool:
+    return name.startswith(("account_", "mfa_"))
+
+
+def test_the_rows_agree_with_the_methods_they_list():
+    """A method a row tests but does not list answers 405 to everyone logged in; a listed one
+    does not answer 405 to everyone (the table cannot contradict itself)."""
+    wrong = []
+    for name, case in MATRIX.items():
+        assert case.methods <= set(SENT_METHODS), f"{name}: unknown method"
+        for method, expectations in case.expect.items():
+            logged_in = {s for p, s in expectations.items() if p != "anonymous"}
+            if method not in case.methods and logged_in != {405}:
+                wrong.append(f"{name} {method}: not in {sorted(case.methods)} but not all 405")
+            if method in case.methods and logged_in == {405}:
+                wrong.append(f"{name} {method}: in {sorted(case.methods)} but all 405")
+        if case.answers_before_method and not _is_allauth(name):
+            wrong.append(f"{name}: only allauth's pages may answer before the method check")
+    assert not wrong, "\n".join(wrong)
+
+
+def _authorised(case: Case) -> str:
+    """A persona who may use the page, to send it the methods its row does not list.
+
+    Someone who gets 404 or 403 might be turned away before the method check and so hide a
+    method the view accepts. Preferred: a 2xx on a listed method, then a form error (400), then
+    a redirect other than to the login page.
+    """
+    if case.method_persona:
+        return case.method_persona
+    for acceptable in (range(200, 300), (400,), range(300, 400)):
+        for method in sorted(case.methods & set(case.expect)):
+            for persona in PERSONAS:
+                if case.expect[method][persona] in acceptable:
+                    return persona
+    raise AssertionError("no persona may use this page: give the row a method_persona")
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_a_view_refuses_the_methods_its_row_does_not_list(client, region, rate_limits_reset, name):
+    """Every method the row does not list answers 405, with an Allow header that names exactly
+    the methods the row lists: a view that starts accepting POST (or stops) fails here.
+
+    allauth counts every method but GET against its rate limits (5 password changes a minute),
+    so the counters are forgotten before each request to one of its pages.
+    """
+    case = MATRIX[name]
+    forget = rate_limits_reset if _is_allauth(name) else lambda: None
+    persona = _authorised(case)
+    _login(client, region, persona)
+    url = reverse(name, kwargs=case.kwargs(region))
+    wrong = []
+    if case.answers_before_method:
+        # the claim itself: every method gets the same answer, whatever the row lists
+        statuses = {}
+        for method in SENT_METHODS:
+            forget()
+            statuses[method] = client.generic(method, url).status_code
+        if len(set(statuses.values())) != 1 or 405 in statuses.values():
+            wrong.append(f"does not answer before the method check: {statuses}")
+    else:
+        for method in SENT_METHODS:
+            if method in case.methods:
+                continue
+            forget()
+            response = client.generic(method, url)
+            allowed = {m.strip() for m in response.get("Allow", "").split(",") if m.strip()}
+            if response.status_code != 405:
+                wrong.append(f"{method}: {response.status_code}, not 405")
+            elif allowed != case.methods:
+                wrong.append(
+                    f"{method}: 405 allowing {sorted(allowed)}, not {sorted(case.methods)}"
+                )
+    assert not wrong, f"{url} as {persona}: " + "; ".join(wrong)
+
+
+# --- school B: the same dossier pages, on B's dossier -----------------------------------------
+
+# The pages of a dossier as a whole (their row takes only school A's dossier).
+B_PAGES = sorted(
+    name for name, case in MATRIX.items() if case.kwargs is dossier_a and "GET" in case.expect
+)
+# directie_b is to B what directie_a is to A. The others hold a grant on A (or, for the CLB
+# medewerker of CLB Schelde, work for B's own CLB) and none on B.
+B_PERSONAS = (
+    "directie_b",
+    "directie_a",
+    "zorgteam_manager_a",
+    "clb_directeur",
+    "clb_medewerker_other",
+)
+
+
+@pytest.mark.parametrize(("name", "persona"), [(n, p) for n in B_PAGES for p in B_PERSONAS])
+def test_school_b_dossier(client, region, name, persona):
+    """directie_b gets on B's dossier what directie_a gets on A's; a grant on A opens nothing
+    of B (404)."""
+    expected = MATRIX[name].expect["GET"]["directie_a"] if persona == "directie_b" else 404
+    _login(client, region, persona)
+    url = reverse(name, kwargs={"pk": region.dossier_b.pk})
+    _check(client.get(url), expected, persona, f"GET {url}")
 
 
 # --- the admin: every admin URL, for a platform administrator, a dossier user and nobody -------

@@ -1,7 +1,6 @@
 """Login security: MFA for partner staff and access managers, the admin login, sessions, rate limits."""
 
 import pytest
-import redis
 from django.conf import settings
 from django.urls import reverse
 
@@ -204,27 +203,6 @@ def test_the_admin_index_sends_an_anonymous_user_to_a_login(client, db):
 def test_sessions_end_after_at_most_an_hour_of_inactivity():
     assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert settings.SESSION_COOKIE_AGE <= 3600
-
-
-@pytest.fixture
-def rate_limits_reset():
-    """Forget this test run's rate-limit counters, and only those.
-
-    ``cache.clear()`` would not do: on Django's Redis cache it is FLUSHDB, which ignores the
-    per-process KEY_PREFIX and wipes the whole shared Redis database (other test runs' keys,
-    and the Celery broker, which uses the same REDIS_URL).
-    """
-    prefix = settings.CACHES["default"]["KEY_PREFIX"]
-    client = redis.Redis.from_url(settings.CACHES["default"]["LOCATION"])
-
-    def reset():
-        keys = list(client.scan_iter(match=f"{prefix}:*"))
-        if keys:
-            client.delete(*keys)
-
-    reset()
-    yield
-    reset()
 
 
 def login(client, email, password):
