@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -20,7 +21,7 @@ from django.utils.translation import ngettext
 
 from accounts.imports import ImportFailed, schools_import_csv
 from accounts.models import Membership, Organisation, Partnership, User, Vestiging
-from accounts.services import membership_end
+from accounts.services import membership_end, partnership_create, partnership_end
 from dossier.core.services import dossier_create
 
 admin.site.unregister(EmailAddress)
@@ -260,10 +261,48 @@ class AuthenticatorAdmin(PlatformAdminMixin, admin.ModelAdmin):
         return False
 
 
+class PartnershipAdminForm(forms.ModelForm):
+    """Adds through partnership_create and ends through partnership_end as the form validates,
+    so that whatever they refuse (also the database's overlap constraints, after a race with
+    another writer) shows as a form error, never a 500. The admin saves each form in one
+    transaction, so nothing written here is kept unless the whole request succeeds."""
+
+    class Meta:
+        model = Partnership
+        fields = ["school", "partner", "start_date", "end_date"]
+
+    def _post_clean(self):
+        super()._post_clean()  # clean()'s own checks, with their messages on the fields
+        if self.errors:
+            return
+        try:
+            if self.instance.pk is None:
+                self.instance = partnership_create(
+                    school=self.cleaned_data["school"],
+                    partner=self.cleaned_data["partner"],
+                    start_date=self.cleaned_data["start_date"],
+                    end_date=self.cleaned_data["end_date"],
+                )
+            elif "end_date" in self.changed_data:
+                self.instance = partnership_end(
+                    partnership=self.instance, end_date=self.cleaned_data["end_date"]
+                )
+        except ValidationError as error:
+            self._update_errors(error)
+
+
 @admin.register(Partnership)
 class PartnershipAdmin(PlatformAdminMixin, admin.ModelAdmin):
+    form = PartnershipAdminForm
     list_display = ["school", "partner", "partner_kind", "start_date", "end_date"]
     list_filter = [ActiveFilter, "partner_kind"]
     search_fields = ["school__name", "school__instellingsnummer", "partner__name"]
     autocomplete_fields = ["school", "partner"]
     list_select_related = ["school", "partner"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A partnership only ends (or reopens); a wrong one is removed and added anew.
+        return ["school", "partner", "start_date"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        """Already written by the service while the form validated (PartnershipAdminForm)."""
