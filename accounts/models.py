@@ -222,10 +222,16 @@ class Membership(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        try:
+            # possibly one still being added on the same admin page, so without an id yet
+            organisation = self.organisation
+        except Membership.organisation.RelatedObjectDoesNotExist:
+            organisation = None
         if (
-            self.organisation_id
+            organisation
+            and organisation.kind in ROLES_BY_KIND
             and self.role
-            and self.role not in ROLES_BY_KIND[self.organisation.kind]
+            and self.role not in ROLES_BY_KIND[organisation.kind]
         ):
             raise ValidationError(
                 {
@@ -234,7 +240,7 @@ class Membership(models.Model):
                     )
                     % {
                         "role": self.get_role_display(),
-                        "kind": self.organisation.get_kind_display(),
+                        "kind": organisation.get_kind_display(),
                     }
                 }
             )

@@ -107,8 +107,11 @@ def membership_create(
     return membership
 
 
-def membership_end(*, membership: Membership, end_date: datetime.date) -> Membership:
-    """Ending a membership ends that person's access to every dossier at once."""
+def membership_end(*, membership: Membership, end_date: datetime.date | None) -> Membership:
+    """Ending a membership ends that person's access to every dossier at once.
+
+    ``end_date=None`` makes it open-ended again, e.g. to undo an end entered by mistake.
+    """
     membership.end_date = end_date
     membership.full_clean()
     membership.save(update_fields=["end_date"])
