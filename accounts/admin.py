@@ -12,6 +12,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -20,7 +21,13 @@ from django.utils.translation import ngettext
 
 from accounts.imports import ImportFailed, schools_import_csv
 from accounts.models import Membership, Organisation, Partnership, User, Vestiging
-from accounts.services import membership_end, organisation_save
+from accounts.services import (
+    membership_create,
+    membership_end,
+    organisation_save,
+    partnership_create,
+    partnership_end,
+)
 
 admin.site.unregister(EmailAddress)
 admin.site.unregister(Group)  # roles are memberships, never groups
@@ -70,8 +77,57 @@ class VestigingInline(PlatformAdminMixin, admin.TabularInline):
     extra = 0
 
 
+# Once saved, a membership only ends (or reopens): for another role or period it is ended and
+# a new one added, so that who had which role when stays known.
+MEMBERSHIP_FIXED_ONCE_SAVED = ["user", "organisation", "role", "start_date"]
+
+
+def membership_write(membership: Membership, changed: list[str]) -> Membership:
+    """Add ``membership`` through membership_create, or end or reopen it through
+    membership_end, from what an admin form filled in."""
+    if membership.pk is None:
+        return membership_create(
+            user=membership.user,
+            organisation=membership.organisation,
+            role=membership.role,
+            start_date=membership.start_date,
+            end_date=membership.end_date,
+        )
+    if "end_date" in changed:
+        return membership_end(membership=membership, end_date=membership.end_date)
+    return membership
+
+
+class MembershipInlineForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in MEMBERSHIP_FIXED_ONCE_SAVED:
+                if name in self.fields:
+                    self.fields[name].disabled = True
+
+
+class MembershipInlineFormSet(forms.BaseInlineFormSet):
+    """The rows of an organisation's or a person's page are saved through the services. They
+    save after the page's own object, which may be new, so they cannot write while they
+    validate; what the services check, the forms' validation (Membership.clean) checked."""
+
+    def save_new(self, form, commit=True):
+        if not commit:
+            return super().save_new(form, commit=False)
+        setattr(form.instance, self.fk.name, self.instance)  # the page's object, now saved
+        return membership_write(form.instance, form.changed_data)
+
+    def save_existing(self, form, obj, commit=True):
+        if not commit:
+            return super().save_existing(form, obj, commit=False)
+        return membership_write(form.instance, form.changed_data)
+
+
 class MembershipInline(PlatformAdminMixin, admin.TabularInline):
     model = Membership
+    form = MembershipInlineForm
+    formset = MembershipInlineFormSet
     extra = 0
     autocomplete_fields = ["user", "organisation"]
 
@@ -179,6 +235,24 @@ class OrganisationAdmin(PlatformAdminMixin, admin.ModelAdmin):
         )
 
 
+class MembershipAdminForm(forms.ModelForm):
+    """Adds through membership_create and ends through membership_end as the form validates,
+    so that what they refuse is a form error (as PartnershipAdminForm does)."""
+
+    class Meta:
+        model = Membership
+        fields = ["user", "organisation", "role", "start_date", "end_date"]
+
+    def _post_clean(self):
+        super()._post_clean()
+        if self.errors:
+            return
+        try:
+            self.instance = membership_write(self.instance, self.changed_data)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
 @admin.register(Membership)
 class MembershipAdmin(PlatformAdminMixin, admin.ModelAdmin):
     list_display = ["user", "organisation", "role", "start_date", "end_date"]
@@ -188,6 +262,13 @@ class MembershipAdmin(PlatformAdminMixin, admin.ModelAdmin):
     list_select_related = ["user", "organisation"]
     date_hierarchy = "start_date"
     actions = ["end_today"]
+    form = MembershipAdminForm
+
+    def get_readonly_fields(self, request, obj=None):
+        return MEMBERSHIP_FIXED_ONCE_SAVED if obj else []
+
+    def save_model(self, request, obj, form, change):
+        """Already written by the service while the form validated (MembershipAdminForm)."""
 
     @admin.action(description=_("End the selected memberships now (yesterday was the last day)"))
     def end_today(self, request, queryset):
@@ -257,10 +338,48 @@ class AuthenticatorAdmin(PlatformAdminMixin, admin.ModelAdmin):
         return False
 
 
+class PartnershipAdminForm(forms.ModelForm):
+    """Adds through partnership_create and ends through partnership_end as the form validates,
+    so that whatever they refuse (also the database's overlap constraints, after a race with
+    another writer) shows as a form error, never a 500. The admin saves each form in one
+    transaction, so nothing written here is kept unless the whole request succeeds."""
+
+    class Meta:
+        model = Partnership
+        fields = ["school", "partner", "start_date", "end_date"]
+
+    def _post_clean(self):
+        super()._post_clean()  # clean()'s own checks, with their messages on the fields
+        if self.errors:
+            return
+        try:
+            if self.instance.pk is None:
+                self.instance = partnership_create(
+                    school=self.cleaned_data["school"],
+                    partner=self.cleaned_data["partner"],
+                    start_date=self.cleaned_data["start_date"],
+                    end_date=self.cleaned_data["end_date"],
+                )
+            elif "end_date" in self.changed_data:
+                self.instance = partnership_end(
+                    partnership=self.instance, end_date=self.cleaned_data["end_date"]
+                )
+        except ValidationError as error:
+            self._update_errors(error)
+
+
 @admin.register(Partnership)
 class PartnershipAdmin(PlatformAdminMixin, admin.ModelAdmin):
+    form = PartnershipAdminForm
     list_display = ["school", "partner", "partner_kind", "start_date", "end_date"]
     list_filter = [ActiveFilter, "partner_kind"]
     search_fields = ["school__name", "school__instellingsnummer", "partner__name"]
     autocomplete_fields = ["school", "partner"]
     list_select_related = ["school", "partner"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A partnership only ends (or reopens); a wrong one is removed and added anew.
+        return ["school", "partner", "start_date"] if obj else []
+
+    def save_model(self, request, obj, form, change):
+        """Already written by the service while the form validated (PartnershipAdminForm)."""

@@ -222,10 +222,16 @@ class Membership(models.Model):
 
     def clean(self) -> None:
         super().clean()
+        try:
+            # possibly one still being added on the same admin page, so without an id yet
+            organisation = self.organisation
+        except Membership.organisation.RelatedObjectDoesNotExist:
+            organisation = None
         if (
-            self.organisation_id
+            organisation
+            and organisation.kind in ROLES_BY_KIND
             and self.role
-            and self.role not in ROLES_BY_KIND[self.organisation.kind]
+            and self.role not in ROLES_BY_KIND[organisation.kind]
         ):
             raise ValidationError(
                 {
@@ -234,7 +240,7 @@ class Membership(models.Model):
                     )
                     % {
                         "role": self.get_role_display(),
-                        "kind": self.organisation.get_kind_display(),
+                        "kind": organisation.get_kind_display(),
                     }
                 }
             )
@@ -246,8 +252,21 @@ class Membership(models.Model):
         return kind_of_role(self.role)
 
 
+# On PostgreSQL the database refuses overlapping partnerships too (migration 0004): one CLB
+# and one PBD per school at a time, and a partner at most once per school at a time.
+PARTNERSHIP_OVERLAP_CONSTRAINTS = frozenset(
+    {"partnership_one_clb_and_one_pbd_at_a_time", "partnership_same_partner_once_at_a_time"}
+)
+
+
 class Partnership(models.Model):
-    """A partner organisation (CLB, PBD or LSC) works with a school from a start to an end date."""
+    """A partner organisation (CLB, PBD or LSC) works with a school from a start to an end date.
+
+    ``clean()`` refuses an overlap with a message that names the clashing partnership; on
+    PostgreSQL exclusion constraints (PARTNERSHIP_OVERLAP_CONSTRAINTS) hold the same rules for
+    writers that raced past it. Write through accounts.services, which turns either into the
+    same ValidationError.
+    """
 
     school = models.ForeignKey(
         Organisation,

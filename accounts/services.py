@@ -4,14 +4,56 @@ from __future__ import annotations
 
 import datetime
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.dispatch import Signal
+from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Organisation, Partnership, User
+from accounts.models import (
+    PARTNERSHIP_OVERLAP_CONSTRAINTS,
+    Membership,
+    Organisation,
+    Partnership,
+    User,
+)
 
 # Sent inside the transaction that saves a school, so that the dossier core (a layer above
 # accounts, which accounts does not know) gives every school its dossier. Argument: ``school``.
 school_saved = Signal()
+
+
+def _lock_partnerships_of(school_id: int) -> None:
+    """Serialise partnership writes per school: a second writer waits for the first to commit,
+    and its clean() then sees the first one's partnership and names it."""
+    Organisation.objects.select_for_update().filter(pk=school_id).first()
+
+
+def _is_overlap_violation(error: IntegrityError) -> bool:
+    diag = getattr(error.__cause__, "diag", None)
+    return getattr(diag, "constraint_name", None) in PARTNERSHIP_OVERLAP_CONSTRAINTS
+
+
+def _partnership_save(partnership: Partnership, **save_options) -> None:
+    """Save, turning the database's refusal of an overlap into clean()'s ValidationError.
+
+    The exclusion constraints catch a writer that passed clean() while another transaction,
+    not yet committed, wrote an overlapping partnership. By the time PostgreSQL refuses, that
+    one has committed, so clean() run again sees it and names it.
+    """
+    try:
+        with transaction.atomic():  # a savepoint: the caller's transaction stays usable
+            partnership.save(**save_options)
+    except IntegrityError as error:
+        if not _is_overlap_violation(error):
+            raise
+        partnership.full_clean()
+        raise ValidationError(
+            _(
+                "%(school)s already has an overlapping partnership in this period: end that "
+                "partnership first."
+            )
+            % {"school": partnership.school.name}
+        ) from error
 
 
 def partnership_create(
@@ -22,21 +64,25 @@ def partnership_create(
     end_date: datetime.date | None = None,
 ) -> Partnership:
     with transaction.atomic():
-        # Serialise partnership changes per school so two overlapping ones cannot both pass.
-        Organisation.objects.select_for_update().filter(pk=school.pk).first()
+        _lock_partnerships_of(school.pk)
         partnership = Partnership(
             school=school, partner=partner, start_date=start_date, end_date=end_date
         )
         partnership.full_clean()
-        partnership.save()
+        _partnership_save(partnership)
     return partnership
 
 
-def partnership_end(*, partnership: Partnership, end_date: datetime.date) -> Partnership:
-    """Ending a partnership ends the partner staff's access at once (see the access module)."""
-    partnership.end_date = end_date
-    partnership.full_clean()
-    partnership.save(update_fields=["end_date"])
+def partnership_end(*, partnership: Partnership, end_date: datetime.date | None) -> Partnership:
+    """Ending a partnership ends the partner staff's access at once (see the access module).
+
+    ``end_date=None`` makes it open-ended again, e.g. to undo an end entered by mistake.
+    """
+    with transaction.atomic():
+        _lock_partnerships_of(partnership.school_id)
+        partnership.end_date = end_date
+        partnership.full_clean()
+        _partnership_save(partnership, update_fields=["end_date"])
     return partnership
 
 
@@ -71,8 +117,11 @@ def membership_create(
     return membership
 
 
-def membership_end(*, membership: Membership, end_date: datetime.date) -> Membership:
-    """Ending a membership ends that person's access to every dossier at once."""
+def membership_end(*, membership: Membership, end_date: datetime.date | None) -> Membership:
+    """Ending a membership ends that person's access to every dossier at once.
+
+    ``end_date=None`` makes it open-ended again, e.g. to undo an end entered by mistake.
+    """
     membership.end_date = end_date
     membership.full_clean()
     membership.save(update_fields=["end_date"])

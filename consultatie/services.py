@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, User
-from accounts.roles import OrganisationKind
-from consultatie.models import Consultatie, Opmerking, Status
+from accounts.models import Membership, Organisation, User
+from accounts.roles import OrganisationKind, Role
+from consultatie.models import Consultatie, Gespreksleidraad, Opmerking, Status
 from consultatie.privacy import find_identifiers, looks_like_full_name
 from consultatie.section import NOTE_OPENED
 from dossier.core.access import Section, partner_organisation_of, people_with_access, section_sides
@@ -207,6 +207,36 @@ def consultatie_mark_client_relationship(*, note: Consultatie, actor: User) -> C
     note.closed_at = now
     note.save(update_fields=["client_relationship_at", "status", "closed_at", "updated_at"])
     return note
+
+
+@transaction.atomic
+def gespreksleidraad_save(
+    *,
+    clb: Organisation,
+    editor: User,
+    question: str = "",
+    analysis: str = "",
+    advice: str = "",
+    next_steps: str = "",
+) -> Gespreksleidraad:
+    """A directeur of the CLB words the prompts of its conversation guide; an empty prompt
+    falls back to the platform's own."""
+    is_directeur = (
+        Membership.objects.active_on(timezone.localdate())
+        .filter(user=editor, organisation=clb, role=Role.CLB_DIRECTEUR)
+        .exists()
+    )
+    if not is_directeur:
+        raise PermissionDenied(_("Only a directeur of the CLB words its conversation guide."))
+    # get_or_create copes with two directeurs saving the CLB's first guide at once
+    guide, _created = Gespreksleidraad.objects.select_for_update().get_or_create(organisation=clb)
+    guide.question = question.strip()
+    guide.analysis = analysis.strip()
+    guide.advice = advice.strip()
+    guide.next_steps = next_steps.strip()
+    guide.full_clean()
+    guide.save()
+    return guide
 
 
 def consultatie_read(*, note: Consultatie, reader: User) -> None:

@@ -27,6 +27,7 @@ from consultatie.services import (
     consultatie_mark_client_relationship,
     consultatie_read,
     consultatie_update,
+    gespreksleidraad_save,
     opmerking_add,
 )
 from dossier.core.access import Section, people_with_access, require_section
@@ -300,9 +301,13 @@ def guide_edit(request):
     form = GuideForm(request.POST or None, initial=initial)
     if request.method == "POST":
         if form.is_valid():
-            Gespreksleidraad.objects.update_or_create(organisation=clb, defaults=form.cleaned_data)
-            messages.success(request, _("The conversation guide has been saved."))
-            return redirect("consultatie:guide")
+            try:
+                gespreksleidraad_save(clb=clb, editor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                apply_validation_error(form, exc)
+            else:
+                messages.success(request, _("The conversation guide has been saved."))
+                return redirect("consultatie:guide")
         return render(request, "consultatie/guide.html", {"form": form, "clb": clb}, status=400)
     return render(
         request, "consultatie/guide.html", {"form": form, "clb": clb, "defaults": DEFAULT_PROMPTS}

@@ -1,5 +1,6 @@
 """Migration operations that only apply on PostgreSQL (the embedded SQLite demo skips them)."""
 
+from django.contrib.postgres import operations as postgres_operations
 from django.db import migrations
 
 from samenwerking.search import add_search_vector_sql
@@ -18,6 +19,34 @@ def search_vector_operation(table: str) -> migrations.RunPython:
         schema_editor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
 
     return migrations.RunPython(forwards, backwards)
+
+
+class BtreeGistExtension(postgres_operations.BtreeGistExtension):
+    """btree_gist (plain columns such as ids in a GiST index, as exclusion constraints need).
+
+    Django already skips the forwards step on SQLite; this skips the backwards step too, which
+    would otherwise ask SQLite about ``pg_extension``.
+    """
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
+def postgresql_sql(forwards: list[str], backwards: list[str]) -> migrations.RunPython:
+    """Statements that run on PostgreSQL only; the embedded SQLite demo has no such feature."""
+
+    def run(statements):
+        def operation(apps, schema_editor):
+            if schema_editor.connection.vendor != "postgresql":
+                return
+            for statement in statements:
+                schema_editor.execute(statement)
+
+        return operation
+
+    return migrations.RunPython(run(forwards), run(backwards))
 
 
 def move_content_types(old_label: str, new_label: str, models: list[str]) -> migrations.RunPython:

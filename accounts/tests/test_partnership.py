@@ -325,3 +325,54 @@ def test_the_admin_ends_a_partnership_and_may_not_make_it_overlap(client, region
     old.refresh_from_db()
     assert old.end_date == D(2025, 8, 31)
     assert new.pk
+
+
+def test_the_admin_adds_through_the_service_and_so_meets_the_database_constraint(
+    client, region, monkeypatch
+):
+    """With clean()'s overlap check out of the way (as when another writer raced past it),
+    PostgreSQL's exclusion constraint refuses the second CLB, and the admin says so."""
+    monkeypatch.setattr(
+        Partnership, "overlapping_partnerships", lambda self: Partnership.objects.none()
+    )
+    count = Partnership.objects.count()
+
+    response = admin_add(
+        client,
+        region,
+        school=region.school_a.pk,
+        partner=region.clb_other.pk,
+        start_date="2025-09-01",
+    )
+
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.non_field_errors())
+    assert region.school_a.name in errors
+    assert Partnership.objects.count() == count
+
+
+def test_the_admin_changes_only_the_end_of_a_partnership(client, region):
+    partnership = Partnership.objects.get(school=region.school_b, partner=region.clb_other)
+    start = partnership.start_date
+    client.force_login(region.platform_admin)
+    url = reverse("admin:accounts_partnership_change", args=[partnership.pk])
+    assert client.get(url).status_code == 200
+
+    response = client.post(
+        url,
+        {
+            "school": region.school_a.pk,
+            "partner": region.clb_a.pk,
+            "start_date": "2019-09-01",
+            "end_date": "2026-08-31",
+        },
+    )
+
+    assert response.status_code == 302
+    partnership.refresh_from_db()
+    assert (partnership.school, partnership.partner, partnership.start_date) == (
+        region.school_b,
+        region.clb_other,
+        start,
+    )
+    assert partnership.end_date == D(2026, 8, 31)

@@ -7,12 +7,15 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from consultatie.models import Consultatie, Opmerking, Status, SubjectKind
+from accounts.roles import Role
+from accounts.tests.factories import MembershipFactory, UserFactory
+from consultatie.models import Consultatie, Gespreksleidraad, Opmerking, Status, SubjectKind
 from consultatie.selectors import earlier_advice, theme_overview
 from consultatie.services import (
     consultatie_create,
     consultatie_mark_client_relationship,
     consultatie_update,
+    gespreksleidraad_save,
     opmerking_add,
 )
 from consultatie.tests.factories import ConsultatieFactory, ThemaFactory
@@ -407,3 +410,59 @@ def test_theme_overview_only_counts_the_notes_given(region, thema):
     )
     overview = theme_overview(Consultatie.objects.filter(dossier=region.dossier_a))
     assert overview.rows == [(thema.name, [1], 1)]
+
+
+# --- the conversation guide ----------------------------------------------------------------------
+
+
+def directeur_of(clb, **membership):
+    person = UserFactory()
+    MembershipFactory(user=person, organisation=clb, role=Role.CLB_DIRECTEUR, **membership)
+    return person
+
+
+def test_a_clb_directeur_words_the_guide_and_words_it_again(region):
+    directeur = directeur_of(region.clb_a)
+
+    first = gespreksleidraad_save(
+        clb=region.clb_a, editor=directeur, question="  Wat vraagt de school?  ", advice="Welk?"
+    )
+    second = gespreksleidraad_save(clb=region.clb_a, editor=directeur, analysis="Wat zie je?")
+
+    assert second.pk == first.pk
+    guide = Gespreksleidraad.objects.get(organisation=region.clb_a)
+    # every prompt is set on each save; one left out goes back to the platform's own
+    assert (guide.question, guide.analysis, guide.advice, guide.next_steps) == (
+        "",
+        "Wat zie je?",
+        "",
+        "",
+    )
+    assert first.question == "Wat vraagt de school?"
+
+
+@pytest.mark.parametrize("persona", ["clb_medewerker_a", "directie_a", "platform_admin"])
+def test_only_a_directeur_of_that_clb_words_its_guide(region, persona):
+    with pytest.raises(PermissionDenied):
+        gespreksleidraad_save(clb=region.clb_a, editor=getattr(region, persona), question="x")
+    with pytest.raises(PermissionDenied):
+        gespreksleidraad_save(clb=region.clb_a, editor=directeur_of(region.clb_other), question="x")
+    assert not Gespreksleidraad.objects.exists()
+
+
+def test_a_former_directeur_no_longer_words_the_guide(region):
+    former = directeur_of(region.clb_a, end_date=timezone.localdate() - datetime.timedelta(days=1))
+
+    with pytest.raises(PermissionDenied):
+        gespreksleidraad_save(clb=region.clb_a, editor=former, question="x")
+    assert not Gespreksleidraad.objects.exists()
+
+
+def test_a_too_long_prompt_is_refused_on_its_field(region):
+    directeur = directeur_of(region.clb_a)
+
+    with pytest.raises(ValidationError) as refused:
+        gespreksleidraad_save(clb=region.clb_a, editor=directeur, next_steps="x" * 301)
+
+    assert "next_steps" in refused.value.message_dict
+    assert not Gespreksleidraad.objects.exists()
