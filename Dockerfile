@@ -14,7 +14,8 @@ RUN pip install --no-cache-dir uv
 COPY pyproject.toml uv.lock ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY . .
-RUN SECRET_KEY=build-only python manage.py collectstatic --noinput \
+RUN SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build \
+    REDIS_URL=redis://localhost:6379/0 python manage.py collectstatic --noinput \
     && useradd --create-home --uid 1000 app && mkdir -p /data/media && chown -R app /data /app/var
 USER app
 EXPOSE 8000

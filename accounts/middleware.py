@@ -16,7 +16,6 @@ MFA_SETUP_URL_NAMES = {
     "mfa_reauthenticate",
     "account_reauthenticate",
     "account_change_password",
-    "javascript-catalog",
 }
 
 

@@ -14,11 +14,6 @@ def school_year_of(day: datetime.date) -> str:
     return f"{start}-{start + 1}"
 
 
-def school_year_bounds(year: str) -> tuple[datetime.date, datetime.date]:
-    start = int(year[:4])
-    return datetime.date(start, 9, 1), datetime.date(start + 1, 8, 31)
-
-
 def validate_school_year(value: str) -> None:
     match = _PATTERN.match(value or "")
     if (

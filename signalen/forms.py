@@ -80,14 +80,3 @@ class StatusForm(forms.Form):
         self.fields["to_status"].choices = [("", _("Choose…"))] + [
             (s.value, s.label) for s in Status if s in allowed
         ]
-
-
-class ReportForm(forms.Form):
-    school_year = forms.ChoiceField(label=_("School year"))
-
-    def __init__(self, *args, years: list[str], **kwargs):
-        super().__init__(*args, **kwargs)
-        today = timezone.localdate()
-        choices = sorted(set(years) | {school_year_of(today)}, reverse=True)
-        self.fields["school_year"].choices = [(year, year) for year in choices]
-        self.fields["school_year"].initial = school_year_of(today)

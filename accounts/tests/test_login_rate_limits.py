@@ -201,10 +201,10 @@ def production_answer(proxy_count: int) -> str:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "samenwerking.settings.production",
         "SECRET_KEY": "test-only-not-secret",
-        "DATABASE_URL": "sqlite:///:memory:",
-        "REDIS_URL": "",
+        # production needs both; the request below reads neither
+        "DATABASE_URL": os.environ["DATABASE_URL"],
+        "REDIS_URL": os.environ["REDIS_URL"],
         "ALLOWED_HOSTS": "testserver",
-        "SAMENWERKING_REQUIRE_MFA": "false",
         "TRUSTED_PROXY_COUNT": str(proxy_count),
     }
     script = "import django; django.setup()\n" + PRODUCTION_REQUEST
