@@ -56,7 +56,7 @@ ROLES_BY_KIND: dict[str, tuple[Role, ...]] = {
     ),
 }
 
-# School-side roles that may be given access to the school's dossier (DOMAIN: directie and
+# School-side roles that may be given access to the school's dossier (only the directie and
 # zorgteam only). A leerkracht or administratief medewerker never gets access.
 ZORGTEAM_ROLES = (Role.ZORGCOORDINATOR, Role.LEERLINGENBEGELEIDER, Role.ZORGLEERKRACHT)
 SCHOOL_GRANTABLE_ROLES = (Role.DIRECTIE, *ZORGTEAM_ROLES)

@@ -2,7 +2,7 @@
 to one person, and warn when a label looks like a full name.
 
 A consultation is not a CLB file: the pupil is not registered, so the note must not say who
-the pupil is (DOMAIN.md, section 2).
+the pupil is (docs/GLOSSARY.md, "Consultatieve leerlingenbegeleiding").
 """
 
 import re

@@ -1,5 +1,5 @@
 """The privacy guard: notes refuse national register numbers, email addresses and phone numbers,
-and warn when a label looks like a full name (DOMAIN.md, section 2: no pupil can be identified).
+and warn when a label looks like a full name (no pupil can be identified: a consultation is no CLB file).
 
 The finders are checked with generated data (hypothesis); the service is checked to refuse
 every such text in every field and to write nothing.

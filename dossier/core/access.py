@@ -1,7 +1,7 @@
 """Who sees what: the one access module.
 
 Every view gets dossier content through selectors built on this module; nothing else decides
-access. The rules (docs/DOMAIN.md, "Who sees what"):
+access. The rules (docs/ARCHITECTURE.md, "Who sees what"):
 
 * Effective access to a dossier is a grant (a django-guardian object permission on the dossier)
   AND an active membership of the person's organisation AND, for partner staff, an active
