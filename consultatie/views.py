@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -32,6 +31,7 @@ from consultatie.services import (
 )
 from dossier.core.access import Section, people_with_access, require_section
 from samenwerking.forms import apply_validation_error
+from samenwerking.listing import page_of, querystring_without_page
 
 PAGE_SIZE = 20
 
@@ -70,17 +70,13 @@ def note_list(request, pk):
     notes = notes_for_dossier(dossier)
     filterset = ConsultatieFilter(request.GET or None, queryset=notes)
     valid = not filterset.is_bound or filterset.is_valid()
-    page = Paginator(filterset.qs if valid else notes.none(), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = page_of(request, filterset.qs if valid else notes, valid=valid, per_page=PAGE_SIZE)
     context = {
         "dossier": dossier,
         "access": access,
         "filter": filterset,
         "page": page,
-        "querystring": query.urlencode(),
+        "querystring": querystring_without_page(request),
         "can_write": _can_write_notes(access),
     }
     template = (

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from dossier.core.access import Section, dossiers_for_user, require_section
 from dossier.rapporten.forms import ReportRequestForm
 from samenwerking.forms import apply_validation_error
+from samenwerking.listing import page_of, querystring_without_page
 from signalen.filters import MySchoolsSignaalFilter, SignaalFilter
 from signalen.forms import AanvullingForm, CorrectionForm, SignaalForm, StatusForm
 from signalen.models import Aanvulling
@@ -32,16 +32,6 @@ from signalen.services import (
 PAGE_SIZE = 20
 
 
-def _page(request, queryset):
-    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def _querystring(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 @login_required
 @require_GET
 def signaal_list(request, pk):
@@ -49,13 +39,13 @@ def signaal_list(request, pk):
     signalen = signalen_for_dossier(dossier)
     filterset = SignaalFilter(request.GET or None, queryset=signalen)
     valid = not filterset.is_bound or filterset.is_valid()
-    page = _page(request, filterset.qs if valid else signalen.none())
+    page = page_of(request, filterset.qs if valid else signalen.none(), per_page=PAGE_SIZE)
     context = {
         "dossier": dossier,
         "access": access,
         "filter": filterset,
         "page": page,
-        "querystring": _querystring(request),
+        "querystring": querystring_without_page(request),
         "can_write": access.can_write(Section.SIGNALEN),
     }
     if request.htmx and request.htmx.target == "signal-results":
@@ -75,11 +65,11 @@ def my_schools(request):
     dossiers = dossiers_for_user(request.user, section=Section.SIGNALEN).select_related("school")
     filterset = MySchoolsSignaalFilter(request.GET or None, queryset=signalen, dossiers=dossiers)
     valid = not filterset.is_bound or filterset.is_valid()
-    page = _page(request, filterset.qs if valid else signalen.none())
+    page = page_of(request, filterset.qs if valid else signalen.none(), per_page=PAGE_SIZE)
     context = {
         "filter": filterset,
         "page": page,
-        "querystring": _querystring(request),
+        "querystring": querystring_without_page(request),
         "across": True,
     }
     template = (

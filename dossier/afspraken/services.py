@@ -4,20 +4,19 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, User
+from accounts.models import Organisation
 from accounts.roles import OrganisationKind
 from dossier.afspraken.models import AfspraakPartij, AfspraakVersie, Samenwerkingsafspraak
 from dossier.afspraken.section import AGREEMENT_APPROVED
-from dossier.core.access import DossierAccess, Section, people_with_access, section_sides
+from dossier.core.access import Section, section_sides
 from dossier.core.models import Dossier
 from dossier.core.selectors import partner_organisations
 from dossier.core.services import audit_record
-from dossier.meldingen.models import Notification
-from dossier.meldingen.services import _enqueue_notifications
+from dossier.meldingen.services import notify
+from samenwerking.versions import next_version_number
 
 
 def _agreement_writer_sides(user, dossier) -> frozenset[str]:
@@ -40,7 +39,7 @@ def _validate_parties(dossier: Dossier, parties: dict[str, tuple[Organisation, s
 
 
 def _write_version(afspraak, user, summary: str, parties) -> AfspraakVersie:
-    number = (afspraak.versies.aggregate(top=Max("number"))["top"] or 0) + 1
+    number = next_version_number(afspraak.versies)
     version = AfspraakVersie(
         afspraak=afspraak, number=number, summary=(summary or "").strip(), created_by=user
     )
@@ -192,15 +191,9 @@ def afspraken_remind(*, today: datetime.date | None = None, days_ahead: int = 30
 
 def _notify_parties(afspraak, subject: str, url: str) -> None:
     """Everyone with access on a side the agreement binds gets a notification."""
-    rows = []
-    for person in people_with_access(afspraak.dossier):
-        if person.notification_frequency == User.NotificationFrequency.NONE:
-            continue
-        if DossierAccess.from_flags(person).read_sides & afspraak.audience_sides:
-            rows.append(
-                Notification(user=person, dossier=afspraak.dossier, subject=subject[:200], url=url)
-            )
-    created = Notification.objects.bulk_create(rows)
-    ids = [n.pk for n in created]
-    if ids:
-        transaction.on_commit(lambda: _enqueue_notifications(ids))
+    notify(
+        dossier=afspraak.dossier,
+        subject=subject,
+        url=url,
+        wants=lambda access: bool(access.read_sides & afspraak.audience_sides),
+    )

@@ -30,6 +30,7 @@ from dossier.core.selectors import (
     dossier_recent_activity,
 )
 from dossier.core.services import access_grant, access_revoke, audit_record
+from samenwerking.listing import page_of, querystring_without_page
 
 PAGE_SIZE = 25
 
@@ -147,9 +148,7 @@ def auditlog(request, pk):
     filterset = _audit_filter(request, dossier)
     valid = filterset.is_valid() if filterset.is_bound else True
     events = filterset.qs if valid else AuditEvent.objects.none()
-    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = page_of(request, events, per_page=AUDIT_PAGE_SIZE)
     return render(
         request,
         "dossier/auditlog.html",
@@ -158,7 +157,7 @@ def auditlog(request, pk):
             "access": access,
             "filter": filterset,
             "page": page,
-            "querystring": query.urlencode(),
+            "querystring": querystring_without_page(request),
         },
         status=200 if valid else 400,
     )

@@ -5,7 +5,6 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,6 +15,7 @@ from dossier.documenten.models import Document, DocumentVersie
 from dossier.documenten.section import DOCUMENT_DOWNLOADED
 from dossier.documenten.uploads import check_upload
 from samenwerking.schoolyear import validate_school_year
+from samenwerking.versions import next_version_number
 
 BIN_DAYS = 30
 
@@ -76,7 +76,7 @@ def document_new_version(*, document: Document, user, uploaded) -> DocumentVersi
 
 
 def _add_version(document: Document, user, checked) -> DocumentVersie:
-    number = (document.versies.aggregate(top=Max("number"))["top"] or 0) + 1
+    number = next_version_number(document.versies)
     version = DocumentVersie(
         document=document,
         number=number,

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from dossier.documenten.services import (
     document_upload,
 )
 from samenwerking.forms import apply_validation_error_to
+from samenwerking.listing import page_of, querystring_without_page
 
 
 def _doc_list_context(request, dossier, access, *, deleted=False):
@@ -28,15 +28,13 @@ def _doc_list_context(request, dossier, access, *, deleted=False):
     valid = not form.is_bound or form.is_valid()
     if form.is_bound and valid:
         documents = form.filter(documents)
-    page = Paginator(documents if valid else documents.none(), 25).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = page_of(request, documents, valid=valid)
     return {
         "dossier": dossier,
         "access": access,
         "filter_form": form,
         "page": page,
-        "querystring": query.urlencode(),
+        "querystring": querystring_without_page(request),
         "can_write": access.can_write(Section.DOCUMENTEN),
         "bin_days": BIN_DAYS,
     }, valid

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -31,13 +32,38 @@ def notifications_create(*, dossier: Dossier, actor, section: Section, subject: 
     """
     actor_sides = user_flags(actor, dossier).write_sides
     readers = SECTION_RULES[section].reads
-    rows = []
-    for person in people_with_access(dossier).exclude(pk=actor.pk):
-        if person.notification_frequency == User.NotificationFrequency.NONE:
-            continue
-        sides = DossierAccess.from_flags(person).read_sides & readers
-        if sides and not sides & actor_sides:
-            rows.append(Notification(user=person, dossier=dossier, subject=subject[:200], url=url))
+
+    def on_the_other_side(access: DossierAccess) -> bool:
+        sides = access.read_sides & readers
+        return bool(sides) and not sides & actor_sides
+
+    return notify(dossier=dossier, subject=subject, url=url, wants=on_the_other_side, exclude=actor)
+
+
+def notify(
+    *,
+    dossier: Dossier,
+    subject: str,
+    url: str,
+    wants: Callable[[DossierAccess], bool],
+    exclude=None,
+) -> list[Notification]:
+    """Notify everyone with access to ``dossier`` for whom ``wants(their access)`` is true.
+
+    The one way to write notifications: one query for the people and their access, one insert,
+    sending enqueued after commit (the periodic sweep sends what the queue missed), and the
+    person's own choice (none, at once, daily digest) respected.
+    """
+    people = people_with_access(dossier).exclude(
+        notification_frequency=User.NotificationFrequency.NONE
+    )
+    if exclude is not None:
+        people = people.exclude(pk=exclude.pk)
+    rows = [
+        Notification(user=person, dossier=dossier, subject=subject[:200], url=url)
+        for person in people
+        if wants(DossierAccess.from_flags(person))
+    ]
     created = Notification.objects.bulk_create(rows)
     ids = [n.pk for n in created]
     if ids:
