@@ -85,6 +85,34 @@ class ActiveQuerySet(models.QuerySet):
         return self.filter(Q(start_date__lte=day), Q(end_date__isnull=True) | Q(end_date__gte=day))
 
 
+class Period(models.Model):
+    """Something that holds from a start date to an optional end (memberships, partnerships).
+
+    The subclasses declare ``start_date`` and ``end_date`` (their defaults differ); the rule that
+    the end does not lie before the start, and what "active" means, are written here once.
+    """
+
+    objects = ActiveQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="%(class)s_end_after_start",
+                violation_error_message=_("The end date cannot lie before the start date."),
+            )
+        ]
+
+    def is_active_on(self, day: datetime.date | None = None) -> bool:
+        day = day or timezone.localdate()
+        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
+
+    def clean_period(self) -> None:
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("The end date cannot lie before the start date.")})
+
+
 def active_q(prefix: str = "", day: datetime.date | None = None) -> Q:
     """The same condition as ``active_on`` for use across a relation (``prefix`` ends in __)."""
     day = day or timezone.localdate()
@@ -182,7 +210,7 @@ class Vestiging(models.Model):
             raise ValidationError({"school": _("Only a school has vestigingen.")})
 
 
-class Membership(models.Model):
+class Membership(Period):
     """A person works for an organisation in a role, from a start date to an optional end."""
 
     user = models.ForeignKey(
@@ -198,27 +226,14 @@ class Membership(models.Model):
     start_date = models.DateField(_("start date"), default=timezone.localdate)
     end_date = models.DateField(_("end date"), null=True, blank=True)
 
-    objects = ActiveQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Period.Meta):
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
         ordering = ["organisation__name", "user__last_name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="membership_end_after_start",
-                violation_error_message=_("The end date cannot lie before the start date."),
-            )
-        ]
         indexes = [models.Index(fields=["user", "organisation"])]
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.organisation.name}"
-
-    def is_active_on(self, day: datetime.date | None = None) -> bool:
-        day = day or timezone.localdate()
-        return self.start_date <= day and (self.end_date is None or self.end_date >= day)
 
     def clean(self) -> None:
         super().clean()
@@ -244,8 +259,7 @@ class Membership(models.Model):
                     }
                 }
             )
-        if self.end_date and self.start_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("The end date cannot lie before the start date.")})
+        self.clean_period()
 
     @property
     def kind(self) -> str:
@@ -259,7 +273,7 @@ PARTNERSHIP_OVERLAP_CONSTRAINTS = frozenset(
 )
 
 
-class Partnership(models.Model):
+class Partnership(Period):
     """A partner organisation (CLB, PBD or LSC) works with a school from a start to an end date.
 
     ``clean()`` refuses an overlap with a message that names the clashing partnership; on
@@ -289,21 +303,12 @@ class Partnership(models.Model):
     start_date = models.DateField(_("start date"))
     end_date = models.DateField(_("end date"), null=True, blank=True)
 
-    objects = ActiveQuerySet.as_manager()
-
-    class Meta:
+    class Meta(Period.Meta):
         # The table kept its name when the model moved out of the dossier app.
         db_table = "dossier_partnership"
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
         ordering = ["school__name", "partner_kind", "-start_date"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
-                name="partnership_end_after_start",
-                violation_error_message=_("The end date cannot lie before the start date."),
-            )
-        ]
         indexes = [models.Index(fields=["partner", "school"])]
 
     def __str__(self) -> str:
@@ -319,8 +324,7 @@ class Partnership(models.Model):
             )
         if self.partner.kind not in PARTNER_KINDS:
             raise ValidationError({"partner": _("The partner must be a CLB, a PBD or an LSC.")})
-        if self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": _("The end date cannot lie before the start date.")})
+        self.clean_period()
         self.partner_kind = self.partner.kind
         overlapping = self.overlapping_partnerships()
         if self.partner_kind in SINGLE_PARTNER_KINDS:
