@@ -632,9 +632,13 @@ def _check_png_pixels(header: bytes, data: list[memoryview]) -> None:
         raise _image_damaged("PNG")
 
 
-def _check_jpeg_structure(content: bytes) -> None:
-    """Segments up to the first scan, and an end-of-image marker after it (not truncated)."""
+def _check_jpeg_structure(content: bytes) -> tuple[int, int]:
+    """Segments up to the first scan, and an end-of-image marker after it (not truncated).
+
+    Returns the size the frame header declares.
+    """
     position = 2
+    size = None
     while True:
         if position + 4 > len(content) or content[position] != 0xFF:
             raise _image_damaged("JPEG")
@@ -651,10 +655,14 @@ def _check_jpeg_structure(content: bytes) -> None:
             (length,) = struct.unpack_from(">H", content, position + 2)
             if length < 2:
                 raise _image_damaged("JPEG")
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC) and length >= 7:
+                height, width = struct.unpack_from(">HH", content, position + 5)
+                size = size or (width, height)  # a start of frame
             position += 2 + length
     # In the scan data 0xFF is always followed by 0x00 or a restart marker: this is the end.
-    if content.find(b"\xff\xd9", position) < 0:
+    if size is None or content.find(b"\xff\xd9", position) < 0:
         raise _image_damaged("JPEG")
+    return size
 
 
 def _check_image(content: bytes, family: str) -> None:
@@ -667,11 +675,12 @@ def _check_image(content: bytes, family: str) -> None:
         if end != len(content):
             raise _image_trailing()
         width, height = struct.unpack_from(">II", header)
-        if width * height > limit:
-            raise _image_too_large(width * height, limit)
-        _check_png_pixels(header, data)
     else:
-        _check_jpeg_structure(content)
+        width, height = _check_jpeg_structure(content)
+    if width * height > limit:
+        raise _image_too_large(width * height, limit)
+    if family == "png":
+        _check_png_pixels(header, data)
     formats = ["PNG"] if family == "png" else ["JPEG", "MPO"]
     try:
         with warnings.catch_warnings():
@@ -746,7 +755,12 @@ _TYPE_PROGRAM = (
     "x-ms-installer",
     "x-msi",
 )
-_TYPE_EXTERNAL = ("externallink",)
+# Links to other workbooks, and data connections (web queries, ODBC) refreshed on opening.
+_TYPE_EXTERNAL = {
+    "externallink": "externalLink",
+    "spreadsheetml.connections": "connections",
+    "spreadsheetml.querytable": "queryTable",
+}
 _MARKUP_EXTENSIONS = frozenset({"htm", "html", "xhtml", "xht", "shtml", "mht", "mhtml", "hta"})
 _PROGRAM_EXTENSIONS = frozenset(
     {
@@ -941,8 +955,9 @@ def _check_content_type(content_type: str) -> None:
         raise _office_markup()
     if any(piece in lowered for piece in _TYPE_PROGRAM):
         raise _program()
-    if any(piece in lowered for piece in _TYPE_EXTERNAL):
-        raise _office_external("externalLink")
+    for piece, kind in _TYPE_EXTERNAL.items():
+        if piece in lowered:
+            raise _office_external(kind)
 
 
 def _content_types(data: bytes) -> tuple[dict[str, str], dict[str, str]]:
@@ -1208,14 +1223,11 @@ def _check_part(archive, info, family, content_type, budget, depth) -> None:
         raise _office_macros()
     if "activex" in segments:
         raise _office_active()
-    if (
-        family == "odf"
-        and len(segments) > 1
-        and (
-            segments[0] == "scripts" or (segments[0] == "basic" and basename not in _ODF_LIBRARIES)
-        )
+    folders = segments[:-1]
+    if family == "odf" and (
+        "scripts" in folders or ("basic" in folders and basename not in _ODF_LIBRARIES)
     ):
-        raise _office_macros()
+        raise _office_macros()  # also in an embedded object's folder
     if extension in _MARKUP_EXTENSIONS:
         raise _office_markup()
     if extension in _PROGRAM_EXTENSIONS:

@@ -329,6 +329,7 @@ PDF_CASES: dict[str, tuple[str, Callable[[], bytes], Callable[[], str]]] = {
     ),
     "pdf 3d annotation": ("a.pdf", lambda: pdf_annotation(b"/3D"), PDF_MEDIA),
     "pdf encrypted rc4": ("a.pdf", lambda: pdf_encrypted("RC4-128"), PDF_ENCRYPTED),
+    "pdf encrypted aes-256": ("a.pdf", lambda: pdf_encrypted("AES-256"), PDF_ENCRYPTED),
     "pdf unparsable": ("a.pdf", lambda: b"%PDF-1.7\n" + bytes(range(256)) * 40, PDF_UNREADABLE),
     "pdf truncated": ("a.pdf", lambda: pdf_bytes("afgebroken")[:150], PDF_UNREADABLE),
     "pdf html after 64 KiB": (
@@ -407,6 +408,14 @@ def jpeg_with_comment(comment: bytes) -> bytes:
     return base[:2] + b"\xff\xfe" + struct.pack(">H", len(comment) + 2) + comment + base[2:]
 
 
+def jpeg_claiming(width: int, height: int) -> bytes:
+    """A real JPEG whose frame header is changed to claim other dimensions."""
+    data = bytearray(image_bytes("JPEG", (16, 16)))
+    frame = data.index(b"\xff\xc0")
+    struct.pack_into(">HH", data, frame + 5, height, width)
+    return bytes(data)
+
+
 def corrupt_png_crc() -> bytes:
     data = bytearray(image_bytes("PNG"))
     data[30] ^= 0xFF  # inside IHDR: its CRC no longer matches
@@ -474,6 +483,11 @@ IMAGE_CASES = {
         "a.jpg",
         lambda: image_bytes("JPEG", (256, 256))[:400],
         IMAGE_DAMAGED_JPEG,
+    ),
+    "jpeg claims too many pixels": (
+        "a.jpg",
+        lambda: jpeg_claiming(30000, 30000),
+        image_too_large(30000 * 30000),
     ),
     "jpeg only a header": (
         "a.jpg",
@@ -917,6 +931,22 @@ OOXML_CASES = {
         ),
         external("externalLink"),
     ),
+    "xlsx data connection": (
+        "a.xlsx",
+        lambda: ooxml(
+            "xlsx",
+            parts={
+                "xl/connections.xml": '<connections><connection id="1" refreshOnLoad="1">'
+                '<webPr url="https://x.example/q"/></connection></connections>'
+            },
+            types={
+                "/xl/connections.xml": (
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.connections+xml"
+                )
+            },
+        ),
+        external("connections"),
+    ),
     "docx hyperlink to javascript": (
         "a.docx",
         lambda: ooxml(main_rels=[("rId6", "hyperlink", "javascript:alert(1)", "External")]),
@@ -1227,6 +1257,11 @@ ODF_CASES = {
     "odt basic macro module": (
         "a.odt",
         lambda: odf(parts={"Basic/Standard/Module1.xml": "<script:module/>"}),
+        MACROS,
+    ),
+    "odt macro in an embedded object": (
+        "a.odt",
+        lambda: odf(parts={"Object 1/Basic/Standard/Module1.xml": "<script:module/>"}),
         MACROS,
     ),
     "odt python script": (
