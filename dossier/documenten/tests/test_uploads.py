@@ -3,7 +3,8 @@
 Every test stores files under its own MEDIA_ROOT (a temporary directory), so the listing of
 MEDIA_ROOT/documents before and after a refused upload says exactly what the upload left.
 The helpers that build real files (PDF, PNG, JPEG, DOCX, ODT) are used by the other document
-tests as well.
+tests as well. The hostile files of every class the checker refuses are built in
+test_upload_corpus.py.
 """
 
 from __future__ import annotations
@@ -25,22 +26,33 @@ from dossier.documenten.uploads import ALLOWED, check_upload, max_upload_bytes, 
 
 # --- real files, built in memory -----------------------------------------------------------------
 
-PDF = (
-    b"%PDF-1.4\n"
-    b"1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
-    b"trailer << /Root 1 0 R >>\n"
-    b"%%EOF\n"
-)
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 32
-JPEG += b"\xff\xd9"
-DUTCH_TEXT = "Zorgcoördinator en leerlingenbegeleider: één overleg per trimester, café om 8u."
-
 
 def pdf_bytes(text: str = "") -> bytes:
-    """A minimal real PDF; ``text`` goes into a comment so that versions differ."""
-    return PDF.replace(b"%%EOF", f"% {text}\n%%EOF".encode()) if text else PDF
+    """A real one-page PDF made by pypdf; ``text`` goes into its metadata so versions differ."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    if text:
+        writer.add_metadata({"/Subject": text})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def image_bytes(kind: str = "PNG", size: tuple[int, int] = (8, 8)) -> bytes:
+    """A real image made by Pillow."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 60)).save(buffer, kind)
+    return buffer.getvalue()
+
+
+PDF = pdf_bytes()
+PNG = image_bytes("PNG")
+JPEG = image_bytes("JPEG")
+DUTCH_TEXT = "Zorgcoördinator en leerlingenbegeleider: één overleg per trimester, café om 8u."
 
 
 def docx_bytes() -> bytes:
