@@ -132,7 +132,10 @@ def _check_image(content: bytes, family: str) -> None:
             raise _image_trailing()
         width, height = struct.unpack_from(">II", header)
     else:
-        width, height = _check_jpeg_structure(content)
+        try:
+            width, height = _check_jpeg_structure(content)
+        except struct.error as exc:  # a segment that runs past the end
+            raise _image_damaged(label) from exc
     if width * height > limit:
         raise _image_too_large(width * height, limit)
     if family == "png":

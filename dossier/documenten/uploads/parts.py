@@ -190,7 +190,15 @@ def _check_package(
     budget = budget or _Budget(packed=len(content))
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        ValueError,
+        EOFError,
+        OSError,
+        struct.error,
+    ) as exc:
         if extension:
             raise _mismatch(extension) from exc
         raise _office_damaged() from exc
