@@ -29,7 +29,8 @@ def school():
 
 def run_at_once(*writers):
     """Run each ``writer(barrier)`` in its own thread; return what each returned or raised."""
-    barrier = threading.Barrier(len(writers), timeout=10)
+    # generous: on a loaded CI machine a thread may start late
+    barrier = threading.Barrier(len(writers), timeout=60)
     outcomes = [None] * len(writers)
 
     def run(index, writer):
@@ -44,7 +45,7 @@ def run_at_once(*writers):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=30)
+        thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads)
     return outcomes
 
