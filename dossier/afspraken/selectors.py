@@ -7,14 +7,13 @@ from django.http import Http404
 from django.utils import timezone
 
 from dossier.afspraken.models import AfspraakPartij, AfspraakVersie, Samenwerkingsafspraak
-from dossier.core.access import DossierAccess, Section, require_section
+from dossier.core.access import DossierAccess, Section, audience_q, require_section
 from dossier.core.models import Dossier
-from dossier.core.selectors import audience_q
 
 
 def afspraken_for(dossier: Dossier, access: DossierAccess):
     return (
-        Samenwerkingsafspraak.objects.filter(audience_q(access.read_sides), dossier=dossier)
+        Samenwerkingsafspraak.objects.filter(audience_q(access), dossier=dossier)
         .select_related("created_by")
         .prefetch_related(
             Prefetch(
@@ -45,7 +44,7 @@ def afspraken_due(dossier: Dossier, access: DossierAccess, *, days_ahead: int = 
     """Agreements to evaluate soon (or overdue), for the dossier's overview."""
     limit = timezone.localdate() + datetime.timedelta(days=days_ahead)
     return list(
-        Samenwerkingsafspraak.objects.filter(audience_q(access.read_sides), dossier=dossier)
+        Samenwerkingsafspraak.objects.filter(audience_q(access), dossier=dossier)
         .filter(
             Q(status=Samenwerkingsafspraak.Status.TO_EVALUATE)
             | Q(status=Samenwerkingsafspraak.Status.APPROVED, evaluation_date__lte=limit)

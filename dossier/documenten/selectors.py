@@ -3,9 +3,8 @@ from __future__ import annotations
 from django.db.models import Prefetch
 from django.http import Http404
 
-from dossier.core.access import DossierAccess, Section, require_section
+from dossier.core.access import DossierAccess, Section, audience_q, require_section
 from dossier.core.models import Dossier
-from dossier.core.selectors import audience_q
 from dossier.documenten.models import Document, DocumentVersie
 
 
@@ -14,7 +13,7 @@ def documents_for(dossier: Dossier, access: DossierAccess, *, deleted: bool | No
 
     ``deleted``: False for the shared documents, True for the bin, None for both.
     """
-    documents = Document.objects.filter(audience_q(access.read_sides), dossier=dossier)
+    documents = Document.objects.filter(audience_q(access), dossier=dossier)
     if deleted is not None:
         documents = documents.filter(deleted_at__isnull=not deleted)
     return documents.select_related("created_by", "deleted_by").prefetch_related(

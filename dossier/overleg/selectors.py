@@ -4,9 +4,8 @@ from django.db.models import Prefetch
 from django.http import Http404
 
 from dossier.afspraken.models import Samenwerkingsafspraak
-from dossier.core.access import Section, require_section
+from dossier.core.access import Section, audience_q, require_section
 from dossier.core.models import Dossier
-from dossier.core.selectors import audience_q
 from dossier.documenten.selectors import documents_for
 from dossier.overleg.models import StructureelOverleg
 
@@ -23,7 +22,7 @@ def overleg_get(user, *, pk, overleg_pk, write: bool = False):
             Prefetch("documents", queryset=documents_for(dossier, access)),
             Prefetch(
                 "afspraken",
-                queryset=Samenwerkingsafspraak.objects.filter(audience_q(access.read_sides)),
+                queryset=Samenwerkingsafspraak.objects.filter(audience_q(access)),
             ),
         )
         .filter(pk=overleg_pk)

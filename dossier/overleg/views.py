@@ -7,8 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from dossier.afspraken.models import Samenwerkingsafspraak
-from dossier.core.access import Section, require_section
-from dossier.core.selectors import audience_q
+from dossier.core.access import Section, audience_q, require_section
 from dossier.documenten.selectors import documents_for
 from dossier.overleg.forms import OverlegForm
 from dossier.overleg.selectors import overleg_get, overleggen_for
@@ -35,7 +34,7 @@ def overleg_list(request, pk):
 
 def _overleg_form(request, dossier, access, overleg=None):
     documents = documents_for(dossier, access)
-    afspraken = Samenwerkingsafspraak.objects.filter(audience_q(access.read_sides), dossier=dossier)
+    afspraken = Samenwerkingsafspraak.objects.filter(audience_q(access), dossier=dossier)
     initial = None
     if overleg:
         initial = {
