@@ -8,7 +8,7 @@ from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
-from dossier.core.access import DossierAccess, Section, dossiers_for_user, require_section
+from dossier.core.access import Section, dossiers_for_user, require_section
 from signalen.models import Aanvulling, AanvullingVersie, Gebeurtenis, Signaal
 from signalen.workflow import OPEN_STATUSES, QUESTION, Kind
 
@@ -104,10 +104,6 @@ def signaal_story(signaal: Signaal) -> Story:
 
 def school_years_in(signalen: QuerySet[Signaal]) -> list[str]:
     return list(signalen.order_by("-school_year").values_list("school_year", flat=True).distinct())
-
-
-def can_write_signals(access: DossierAccess) -> bool:
-    return access.can_write(Section.SIGNALEN)
 
 
 def search_signals(user, query: str, *, limit: int = 25) -> list[Signaal]:

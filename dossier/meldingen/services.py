@@ -11,26 +11,36 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from dossier.core.access import Section
+from dossier.core.access import DossierAccess, Section
 from dossier.core.models import Dossier
 from dossier.meldingen.models import Notification
 
 
-def notifications_create(*, dossier: Dossier, actor, section: Section, subject: str, url: str):
+def notifications_create(
+    *,
+    dossier: Dossier,
+    actor,
+    access: DossierAccess,
+    section: Section,
+    subject: str,
+    url: str,
+):
     """Tell the people with access on the other side(s) of ``section`` about a new entry.
 
-    Written in the same transaction as the entry, so nothing is lost when the queue is down;
-    immediate ones are sent by a task after commit, a periodic task catches any left behind.
+    ``access`` is the actor's, as the view computed it; the recipients' access is read with
+    theirs. Written in the same transaction as the entry, so nothing is lost when the queue is
+    down; immediate ones are sent by a task after commit, a periodic task catches any left
+    behind.
     """
-    from dossier.core.access import SECTION_RULES, DossierAccess, people_with_access, user_flags
+    from dossier.core.access import people_with_access
 
-    actor_sides = user_flags(actor, dossier).write_sides
-    readers = SECTION_RULES[section].reads
+    access.require_actor(actor, dossier.pk)
+    actor_sides = access.write_sides
     rows = []
     for person in people_with_access(dossier).exclude(pk=actor.pk):
         if person.notification_frequency == User.NotificationFrequency.NONE:
             continue
-        sides = DossierAccess.from_flags(person).read_sides & readers
+        sides = DossierAccess.from_flags(person).sides(section)
         if sides and not sides & actor_sides:
             rows.append(Notification(user=person, dossier=dossier, subject=subject[:200], url=url))
     created = Notification.objects.bulk_create(rows)

@@ -11,7 +11,7 @@ from dossier.core.access import Section, audience_q, require_section
 from dossier.documenten.selectors import documents_for
 from dossier.overleg.forms import OverlegForm
 from dossier.overleg.selectors import overleg_get, overleggen_for
-from dossier.overleg.services import overleg_may_write, overleg_save
+from dossier.overleg.services import overleg_save
 from samenwerking.forms import apply_validation_error
 
 
@@ -27,7 +27,7 @@ def overleg_list(request, pk):
             "dossier": dossier,
             "access": access,
             "page": page,
-            "can_write": overleg_may_write(request.user, dossier),
+            "can_write": access.may_record_meeting(),
         },
     )
 
@@ -65,6 +65,7 @@ def _overleg_form(request, dossier, access, overleg=None):
             overleg = overleg_save(
                 dossier=dossier,
                 user=request.user,
+                access=access,
                 overleg=overleg,
                 documents=linked_documents,
                 afspraken=linked_afspraken,
@@ -86,9 +87,7 @@ def _overleg_form(request, dossier, access, overleg=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def overleg_create(request, pk):
-    dossier, access = require_section(request.user, pk, Section.OVERLEG)
-    if not overleg_may_write(request.user, dossier):
-        raise PermissionDenied
+    dossier, access = require_section(request.user, pk, Section.OVERLEG, write=True)
     return _overleg_form(request, dossier, access)
 
 
@@ -96,7 +95,7 @@ def overleg_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def overleg_edit(request, pk, overleg_pk):
     dossier, access, overleg = overleg_get(request.user, pk=pk, overleg_pk=overleg_pk)
-    if not overleg_may_write(request.user, dossier, overleg):
+    if not access.may_edit_meeting(overleg):
         raise PermissionDenied
     return _overleg_form(request, dossier, access, overleg)
 
@@ -112,6 +111,6 @@ def overleg_detail(request, pk, overleg_pk):
             "dossier": dossier,
             "access": access,
             "overleg": overleg,
-            "can_write": overleg_may_write(request.user, dossier, overleg),
+            "can_write": access.may_edit_meeting(overleg),
         },
     )

@@ -37,11 +37,9 @@ from dossier.core.access.queries import (
     audience_q,
     dossier_with_access,
     dossiers_for_user,
-    partner_organisation_of,
     people_with_access,
     require_section,
     section_q,
-    section_sides,
     user_flags,
 )
 from dossier.core.access.rules import (
@@ -86,10 +84,8 @@ __all__ = [
     "audience_q",
     "dossier_with_access",
     "dossiers_for_user",
-    "partner_organisation_of",
     "people_with_access",
     "require_section",
     "section_q",
-    "section_sides",
     "user_flags",
 ]

@@ -210,20 +210,3 @@ def user_flags(user, dossier, *, day: datetime.date | None = None) -> DossierAcc
     return DossierAccess.from_flags(
         row or {}, user_id=user.pk, dossier_id=dossier.pk, school_id=dossier.school_id
     )
-
-
-def section_sides(user, dossier, section: Section, *, write: bool = False) -> frozenset[str]:
-    """The sides on which ``user`` may read (or write) ``section`` in ``dossier``."""
-    return user_flags(user, dossier).sides(section, write=write)
-
-
-def partner_organisation_of(user, dossier, kind: str):
-    """The organisation of ``kind`` that ``user`` works for and that serves the dossier's school
-    today, or None."""
-    from accounts.models import Organisation
-
-    return (
-        Organisation.objects.filter(active_q("memberships__"), memberships__user=user, kind=kind)
-        .filter(active_q("served_partnerships__"), served_partnerships__school_id=dossier.school_id)
-        .first()
-    )

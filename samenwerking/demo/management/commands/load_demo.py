@@ -15,6 +15,7 @@ from accounts.models import Membership, Organisation, Partnership, User
 from accounts.roles import OrganisationKind as Kind
 from accounts.roles import Role
 from accounts.services import organisation_create, partnership_create
+from dossier.core.access import user_flags
 from dossier.core.models import Dossier
 from dossier.core.services import AccessLevel, access_grant
 
@@ -377,6 +378,7 @@ class Command(BaseCommand):
             access_grant(
                 dossier=zuidkant,
                 granted_by=users["directie@zuidkant.demo"],
+                access=user_flags(users["directie@zuidkant.demo"], zuidkant),
                 user=users["clb@scheldeland.demo"],
                 level=AccessLevel.VIEW,
                 day=this_year - datetime.timedelta(days=30),
@@ -393,6 +395,7 @@ class Command(BaseCommand):
                 access_grant(
                     dossier=dossier,
                     granted_by=directie,
+                    access=user_flags(directie, dossier),
                     user=users[email],
                     level=level,
                     can_manage=can_manage,
@@ -427,6 +430,7 @@ class Command(BaseCommand):
             document_upload(
                 dossier=dossier,
                 user=directie,
+                access=user_flags(directie, dossier),
                 uploaded=SimpleUploadedFile("samenwerkingsafspraken.txt", text, "text/plain"),
                 title="Samenwerkingsafspraken school en CLB",
                 kind="samenwerkingsafspraken",
@@ -437,6 +441,7 @@ class Command(BaseCommand):
             afspraak = afspraak_create(
                 dossier=dossier,
                 user=directie,
+                access=user_flags(directie, dossier),
                 title="Consultatiemomenten met het CLB",
                 topic="consultatie",
                 evaluation_date=today + datetime.timedelta(days=20),
@@ -446,11 +451,14 @@ class Command(BaseCommand):
                     "clb": (orgs["clb"], "Het CLB-anker is op dinsdag op school."),
                 },
             )
-            afspraak_approve(afspraak=afspraak, user=directie)
+            afspraak_approve(
+                afspraak=afspraak, user=directie, access=user_flags(directie, afspraak.dossier)
+            )
         if not StructureelOverleg.objects.filter(dossier=dossier).exists():
             overleg_save(
                 dossier=dossier,
                 user=directie,
+                access=user_flags(directie, dossier),
                 date=today - datetime.timedelta(days=14),
                 school_participants="directie, zorgcoördinator",
                 clb_participants="CLB-anker",
@@ -479,6 +487,7 @@ class Command(BaseCommand):
             consultatie_create(
                 dossier=dossier,
                 author=clb,
+                access=user_flags(clb, dossier),
                 themas=[thema[name] for name in themes],
                 date=today - datetime.timedelta(days=days_ago),
                 asked_by=asked,
@@ -512,6 +521,7 @@ class Command(BaseCommand):
             signaal = signaal_create(
                 dossier=dossier,
                 author=author,
+                access=user_flags(author, dossier),
                 title=title,
                 text=text,
                 thema=thema[theme],
@@ -521,6 +531,7 @@ class Command(BaseCommand):
                 aanvulling_add(
                     signaal=signaal,
                     author=clb if who == "clb" else zorg,
+                    access=user_flags(clb if who == "clb" else zorg, signaal.dossier),
                     kind=Kind(kind),
                     text=body,
                 )
