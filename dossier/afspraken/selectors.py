@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
@@ -32,10 +33,14 @@ def afspraken_for(dossier: Dossier, access: DossierAccess):
 
 
 def afspraak_get(user, *, pk, afspraak_pk, write: bool = False):
+    """(dossier, access, agreement), 404 unless it binds the person's side; with ``write``,
+    403 unless the person may change it."""
     dossier, access = require_section(user, pk, Section.AFSPRAKEN, write=write)
     afspraak = afspraken_for(dossier, access).filter(pk=afspraak_pk).first()
     if afspraak is None:
         raise Http404
+    if write and not access.may_change_agreement(afspraak):
+        raise PermissionDenied
     afspraak.dossier = dossier
     return dossier, access, afspraak
 

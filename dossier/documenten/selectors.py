@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 
@@ -25,10 +26,15 @@ def documents_for(dossier: Dossier, access: DossierAccess, *, deleted: bool | No
 
 
 def document_get(user, *, pk, document_pk, write: bool = False, deleted: bool | None = False):
-    """(dossier, access, document) or 404 when the document is not in this person's audience."""
+    """(dossier, access, document) or 404 when the document is not in this person's audience.
+
+    With ``write``, 403 unless the person may change this document.
+    """
     dossier, access = require_section(user, pk, Section.DOCUMENTEN, write=write)
     document = documents_for(dossier, access, deleted=deleted).filter(pk=document_pk).first()
     if document is None:
         raise Http404
+    if write and not access.may_write_document(document):
+        raise PermissionDenied
     document.dossier = dossier
     return dossier, access, document

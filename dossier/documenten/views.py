@@ -100,8 +100,6 @@ def document_detail(request, pk, document_pk):
     dossier, access, document = document_get(
         request.user, pk=pk, document_pk=document_pk, write=write, deleted=None
     )
-    if write and not access.may_write_document(document):
-        raise PermissionDenied
     form = VersionForm(request.POST or None, request.FILES or None)
     if write and form.is_valid():
         try:
@@ -157,8 +155,6 @@ def document_delete_view(request, pk, document_pk):
     dossier, access, document = document_get(
         request.user, pk=pk, document_pk=document_pk, write=True
     )
-    if not access.may_write_document(document):
-        raise PermissionDenied
     document_delete(document=document, user=request.user, access=access)
     messages.success(
         request,
@@ -173,8 +169,6 @@ def document_restore_view(request, pk, document_pk):
     dossier, access, document = document_get(
         request.user, pk=pk, document_pk=document_pk, write=True, deleted=True
     )
-    if not access.may_write_document(document):
-        raise PermissionDenied
     document_restore(document=document, user=request.user, access=access)
     messages.success(request, _("The document has been restored."))
     return redirect("documenten:document_detail", pk=dossier.pk, document_pk=document.pk)

@@ -1,16 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from dossier.afspraken.models import Samenwerkingsafspraak
-from dossier.core.access import Section, audience_q, require_section
+from dossier.core.access import Section, require_section
 from dossier.documenten.selectors import documents_for
 from dossier.overleg.forms import OverlegForm
-from dossier.overleg.selectors import overleg_get, overleggen_for
+from dossier.overleg.selectors import linkable_afspraken, overleg_get, overleggen_for
 from dossier.overleg.services import overleg_save
 from samenwerking.forms import apply_validation_error
 
@@ -34,7 +33,7 @@ def overleg_list(request, pk):
 
 def _overleg_form(request, dossier, access, overleg=None):
     documents = documents_for(dossier, access)
-    afspraken = Samenwerkingsafspraak.objects.filter(audience_q(access), dossier=dossier)
+    afspraken = linkable_afspraken(dossier, access)
     initial = None
     if overleg:
         initial = {
@@ -94,9 +93,7 @@ def overleg_create(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def overleg_edit(request, pk, overleg_pk):
-    dossier, access, overleg = overleg_get(request.user, pk=pk, overleg_pk=overleg_pk)
-    if not access.may_edit_meeting(overleg):
-        raise PermissionDenied
+    dossier, access, overleg = overleg_get(request.user, pk=pk, overleg_pk=overleg_pk, write=True)
     return _overleg_form(request, dossier, access, overleg)
 
 

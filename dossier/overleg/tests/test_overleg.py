@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,7 @@ from dossier.core.access import user_flags
 from dossier.documenten.services import document_upload
 from dossier.documenten.tests.test_uploads import pdf_bytes, upload
 from dossier.overleg.models import StructureelOverleg
+from dossier.overleg.selectors import overleg_get
 from dossier.overleg.services import overleg_save
 
 pytestmark = pytest.mark.django_db
@@ -460,3 +462,32 @@ def test_meetings_are_listed_newest_first(client, region):
     listing = client.get(url("overleggen", dossier=region.dossier_a))
 
     assert list(listing.context["page"].object_list) == [newer, older]
+
+
+@pytest.mark.parametrize(
+    ("persona", "keeper", "expected"),
+    [
+        ("zorg_a", "school", None),  # the school edits every meeting
+        ("clb_medewerker_a", "clb", None),  # the CLB keeps these minutes
+        ("clb_medewerker_a", "school", PermissionDenied),  # reads it, may not change it
+        ("pbd_begeleider_a", "pbd", PermissionDenied),  # keeps the minutes, but a read grant
+        ("lsc_anker_a", "clb", PermissionDenied),
+        ("clb_medewerker_other", "clb", Http404),  # no access to the dossier at all
+        ("directie_b", "school", Http404),
+    ],
+)
+def test_getting_a_meeting_to_write_enforces_who_may_change_it(region, persona, keeper, expected):
+    overleg = record(region, minutes_keeper=keeper)
+    user = region.persona(persona)
+
+    # reading it is for everyone with access
+    if expected is not Http404:
+        assert overleg_get(user, pk=region.dossier_a.pk, overleg_pk=overleg.pk)[2] == overleg
+    if expected is None:
+        _dossier, access, found = overleg_get(
+            user, pk=region.dossier_a.pk, overleg_pk=overleg.pk, write=True
+        )
+        assert found == overleg and access.may_edit_meeting(found)
+    else:
+        with pytest.raises(expected):
+            overleg_get(user, pk=region.dossier_a.pk, overleg_pk=overleg.pk, write=True)
