@@ -17,6 +17,7 @@ from accounts.tests.factories import (
     PartnershipFactory,
     UserFactory,
 )
+from dossier.core.access import user_flags
 from dossier.core.models import Dossier
 from dossier.core.services import AccessLevel, access_grant
 
@@ -115,7 +116,13 @@ def build_region() -> Region:
         (region.lsc_anker_a, AccessLevel.CONTRIBUTE),
         (region.pbd_begeleider_a, AccessLevel.VIEW),
     ]:
-        access_grant(dossier=dossier_a, granted_by=directie_a, user=user, level=level)
+        access_grant(
+            dossier=dossier_a,
+            granted_by=directie_a,
+            access=user_flags(directie_a, dossier_a),
+            user=user,
+            level=level,
+        )
     # A grant given by mistake or left over: without a partnership it must give nothing.
     from guardian.shortcuts import assign_perm
 

@@ -143,6 +143,7 @@ def bench_school(school_year: str, *, rebuild: bool = False):
     from accounts.models import Organisation, User
     from accounts.roles import Role
     from accounts.services import membership_create, organisation_create, partnership_create
+    from dossier.core.access import user_flags
     from dossier.core.models import Thema
     from dossier.core.services import AccessLevel, access_grant
     from signalen.models import Aanvulling, Bron, Signaal
@@ -191,6 +192,7 @@ def bench_school(school_year: str, *, rebuild: bool = False):
             access_grant(
                 dossier=school.dossier,
                 granted_by=people["directie"],
+                access=user_flags(people["directie"], school.dossier),
                 user=people["clb"],
                 level=AccessLevel.CONTRIBUTE,
             )
@@ -212,6 +214,7 @@ def bench_school(school_year: str, *, rebuild: bool = False):
             signaal = signaal_create(
                 dossier=school.dossier,
                 author=author,
+                access=user_flags(author, school.dossier),
                 title=title.format(n=rng.randint(1, 6))[:160],
                 text=text_of(rng, *SIGNAL_SENTENCES)[:2000],
                 thema=themes[theme],
@@ -225,6 +228,7 @@ def bench_school(school_year: str, *, rebuild: bool = False):
                 aanvulling_add(
                     signaal=signaal,
                     author=clb_user if number % 2 == 0 else directie,
+                    access=user_flags(clb_user if number % 2 == 0 else directie, signaal.dossier),
                     kind=kinds[min(number, len(kinds) - 1)],
                     text=text_of(rng, *SUPPLEMENT_SENTENCES)[:4000],
                 )

@@ -1,5 +1,6 @@
 """Writes for consultation notes. The CLB writes notes; the school adds remarks.
 
+Each service takes the writer's access as the view computed it (``access``) and checks with it.
 Every text field passes the privacy guard (no national register numbers, email addresses or
 phone numbers); a label that looks like a full name is allowed only after a warning.
 """
@@ -14,11 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, User
-from accounts.roles import OrganisationKind, Role
+from accounts.roles import Role
 from consultatie.models import Consultatie, Gespreksleidraad, Opmerking, Status
 from consultatie.privacy import find_identifiers, looks_like_full_name
 from consultatie.section import NOTE_OPENED
-from dossier.core.access import Section, partner_organisation_of, people_with_access, section_sides
+from dossier.core.access import (
+    NOTE_WRITERS,
+    DossierAccess,
+    Section,
+    people_with_access,
+)
 from dossier.core.models import Dossier, Thema
 from dossier.core.services import audit_record
 from samenwerking.schoolyear import school_year_of
@@ -30,16 +36,13 @@ class FullNameWarning(ValidationError):
     """The label looks like a full name: shown as a warning the writer must confirm."""
 
 
-def _writer_sides(user: User, dossier: Dossier) -> frozenset[str]:
-    return section_sides(user, dossier, Section.CONSULTATIES, write=True)
-
-
-def _clb_of(user: User, dossier: Dossier) -> Organisation:
-    """The CLB on whose behalf ``user`` writes notes in ``dossier``; PermissionDenied if none."""
-    if OrganisationKind.CLB in _writer_sides(user, dossier):
-        clb = partner_organisation_of(user, dossier, OrganisationKind.CLB)
-        if clb:
-            return clb
+def _note_writer_id(access: DossierAccess, user: User, dossier_id: int) -> int:
+    """The CLB on whose behalf ``user`` writes notes in the dossier; PermissionDenied if none."""
+    access.require_actor(user, dossier_id)
+    if access.may_write_notes():
+        clb_id = access.acting_organisation_id(Section.CONSULTATIES, among=NOTE_WRITERS)
+        if clb_id:
+            return clb_id
     raise PermissionDenied(_("Only the school's CLB writes consultation notes."))
 
 
@@ -96,12 +99,13 @@ def consultatie_create(
     *,
     dossier: Dossier,
     author: User,
+    access: DossierAccess,
     themas: list[Thema],
     participants: list[User] = (),
     confirm_name: bool = False,
     **fields,
 ) -> Consultatie:
-    organisation = _clb_of(author, dossier)
+    organisation_id = _note_writer_id(access, author, dossier.pk)
     check_privacy({name: fields.get(name, "") for name in TEXT_FIELDS}, confirm_name=confirm_name)
     _validate_dates(fields["date"], fields.get("follow_up_date"))
     if not themas:
@@ -109,7 +113,7 @@ def consultatie_create(
     note = Consultatie(
         dossier=dossier,
         author=author,
-        author_organisation=organisation,
+        author_organisation_id=organisation_id,
         school_year=school_year_of(fields["date"]),
         **{
             key: (value.strip() if isinstance(value, str) else value)
@@ -131,13 +135,14 @@ def consultatie_update(
     *,
     note: Consultatie,
     editor: User,
+    access: DossierAccess,
     themas: list[Thema],
     participants: list[User] = (),
     confirm_name: bool = False,
     **fields,
 ) -> Consultatie:
     note = Consultatie.objects.select_for_update().get(pk=note.pk)
-    _clb_of(editor, note.dossier)
+    _note_writer_id(access, editor, note.dossier_id)
     check_privacy({name: fields.get(name, "") for name in TEXT_FIELDS}, confirm_name=confirm_name)
     _validate_dates(fields["date"], fields.get("follow_up_date"))
     if not themas:
@@ -173,19 +178,20 @@ def _set_participants(note: Consultatie, participants) -> None:
 
 
 @transaction.atomic
-def opmerking_add(*, note: Consultatie, author: User, text: str) -> Opmerking:
-    sides = _writer_sides(author, note.dossier)
-    if not sides:
+def opmerking_add(
+    *, note: Consultatie, author: User, access: DossierAccess, text: str
+) -> Opmerking:
+    access.require_actor(author, note.dossier_id)
+    # the school remarks for the school, the CLB for the CLB that serves it
+    organisation_id = access.acting_organisation_id(Section.CONSULTATIES)
+    if not access.may_remark() or organisation_id is None:
         raise PermissionDenied(_("You may not add remarks to this note."))
     text = (text or "").strip()
     if not text:
         raise ValidationError({"text": _("The remark cannot be empty.")})
     check_privacy({"text": text}, confirm_name=True)
-    organisation = (
-        note.dossier.school if OrganisationKind.SCHOOL in sides else _clb_of(author, note.dossier)
-    )
     remark = Opmerking.objects.create(
-        consultatie=note, text=text[:2000], author=author, author_organisation=organisation
+        consultatie=note, text=text[:2000], author=author, author_organisation_id=organisation_id
     )
     Consultatie.objects.filter(pk=note.pk).update(
         search_text=_search_text(note), updated_at=timezone.now()
@@ -194,11 +200,13 @@ def opmerking_add(*, note: Consultatie, author: User, text: str) -> Opmerking:
 
 
 @transaction.atomic
-def consultatie_mark_client_relationship(*, note: Consultatie, actor: User) -> Consultatie:
+def consultatie_mark_client_relationship(
+    *, note: Consultatie, actor: User, access: DossierAccess
+) -> Consultatie:
     """The consultation became a client relationship: it closes here and the CLB records it in
     its own file. Nothing is copied."""
     note = Consultatie.objects.select_for_update().get(pk=note.pk)
-    _clb_of(actor, note.dossier)
+    _note_writer_id(access, actor, note.dossier_id)
     if note.client_relationship_at:
         raise ValidationError(_("This note was already marked as a client relationship."))
     now = timezone.now()

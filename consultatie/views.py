@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import Membership, active_q
+from accounts.models import Membership
 from accounts.roles import Role
 from consultatie.filters import ConsultatieFilter
 from consultatie.forms import ConsultatieForm, EarlierAdviceForm, GuideForm, OpmerkingForm
@@ -29,25 +29,17 @@ from consultatie.services import (
     gespreksleidraad_save,
     opmerking_add,
 )
-from dossier.core.access import Section, people_with_access, require_section
+from dossier.core.access import CLB, Section, people_with_access, require_section
 from samenwerking.forms import apply_validation_error
 from samenwerking.listing import page_of, querystring_without_page
 
 PAGE_SIZE = 20
 
 
-def _prompts_for(dossier, user) -> dict:
+def _prompts_for(access) -> dict:
     """The prompts of the writer's CLB's conversation guide, if it has its own."""
-    guide = (
-        Gespreksleidraad.objects.filter(
-            active_q("organisation__memberships__"), organisation__memberships__user=user
-        )
-        .filter(
-            active_q("organisation__served_partnerships__"),
-            organisation__served_partnerships__school_id=dossier.school_id,
-        )
-        .first()
-    )
+    clb_id = access.organisation_id(CLB)
+    guide = Gespreksleidraad.objects.filter(organisation_id=clb_id).first() if clb_id else None
     if guide is None:
         return {}
     return {name: getattr(guide, name) for name in ("question", "analysis", "advice", "next_steps")}
@@ -77,7 +69,7 @@ def note_list(request, pk):
         "filter": filterset,
         "page": page,
         "querystring": querystring_without_page(request),
-        "can_write": _can_write_notes(access),
+        "can_write": access.may_write_notes(),
     }
     template = (
         "consultatie/_note_results.html"
@@ -87,13 +79,9 @@ def note_list(request, pk):
     return render(request, template, context, status=200 if valid else 400)
 
 
-def _can_write_notes(access) -> bool:
-    return "clb" in access.write_sides
-
-
 def _save_note(request, dossier, access, *, note=None):
     people = list(people_with_access(dossier).order_by("last_name", "first_name"))
-    prompts = _prompts_for(dossier, request.user)
+    prompts = _prompts_for(access)
     initial = ConsultatieForm.initial_from(note) if note else None
     form = ConsultatieForm(request.POST or None, people=people, prompts=prompts, initial=initial)
     warning = False
@@ -107,6 +95,7 @@ def _save_note(request, dossier, access, *, note=None):
                 note = consultatie_create(
                     dossier=dossier,
                     author=request.user,
+                    access=access,
                     themas=themas,
                     participants=participants,
                     confirm_name=confirm_name,
@@ -117,6 +106,7 @@ def _save_note(request, dossier, access, *, note=None):
                 consultatie_update(
                     note=note,
                     editor=request.user,
+                    access=access,
                     themas=themas,
                     participants=participants,
                     confirm_name=confirm_name,
@@ -142,7 +132,7 @@ def _save_note(request, dossier, access, *, note=None):
 @require_http_methods(["GET", "POST"])
 def note_create(request, pk):
     dossier, access = require_section(request.user, pk, Section.CONSULTATIES, write=True)
-    if not _can_write_notes(access):
+    if not access.may_write_notes():
         raise PermissionDenied
     return _save_note(request, dossier, access)
 
@@ -151,7 +141,7 @@ def note_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def note_edit(request, pk, note_pk):
     dossier, access, note = note_get_for_user(request.user, pk=pk, note_pk=note_pk, write=True)
-    if not _can_write_notes(access):
+    if not access.may_write_notes():
         raise PermissionDenied
     return _save_note(request, dossier, access, note=note)
 
@@ -168,8 +158,8 @@ def note_detail(request, pk, note_pk):
             "dossier": dossier,
             "access": access,
             "note": note,
-            "can_write": _can_write_notes(access),
-            "can_remark": bool(access.write_sides & {"school", "clb"}),
+            "can_write": access.may_write_notes(),
+            "can_remark": access.may_remark(),
             "remark_form": OpmerkingForm(),
             "earlier": earlier_advice(
                 dossier,
@@ -188,7 +178,9 @@ def opmerking_add_view(request, pk, note_pk):
     form = OpmerkingForm(request.POST)
     if form.is_valid():
         try:
-            opmerking_add(note=note, author=request.user, text=form.cleaned_data["text"])
+            opmerking_add(
+                note=note, author=request.user, access=access, text=form.cleaned_data["text"]
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -202,10 +194,10 @@ def opmerking_add_view(request, pk, note_pk):
 @require_POST
 def client_relationship_view(request, pk, note_pk):
     dossier, access, note = note_get_for_user(request.user, pk=pk, note_pk=note_pk, write=True)
-    if not _can_write_notes(access):
+    if not access.may_write_notes():
         raise PermissionDenied
     try:
-        consultatie_mark_client_relationship(note=note, actor=request.user)
+        consultatie_mark_client_relationship(note=note, actor=request.user, access=access)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

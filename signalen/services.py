@@ -1,7 +1,8 @@
 """Writes for signals: log, correct, supplement, move through the workflow.
 
-Each service checks that the person may write signals in the dossier (the access module),
-validates, writes in one transaction, and leaves the notifications to the other side.
+Each service takes the writer's access as the view computed it (``access``), checks with it
+that the person may write signals in the dossier, validates, writes in one transaction, and
+leaves the notifications to the other side.
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, User
-from accounts.roles import OrganisationKind
-from dossier.core.access import Section, partner_organisation_of, section_sides
+from accounts.models import User
+from dossier.core.access import DossierAccess, Section
 from dossier.core.models import Dossier, Thema
 from dossier.meldingen.services import notifications_create
 from samenwerking.schoolyear import school_year_of
@@ -32,19 +32,15 @@ from signalen.models import (
 from signalen.workflow import Kind, Status, can_move, status_after_supplement
 
 
-def _writer_organisation(*, user: User, dossier: Dossier) -> Organisation:
-    """The organisation on whose behalf ``user`` writes signals in ``dossier``.
-
-    Raises PermissionDenied when the person may not write signals there.
+def _writer_organisation_id(*, access: DossierAccess, user: User, dossier_id: int) -> int:
+    """The organisation on whose behalf ``user`` writes signals in the dossier: the school, or
+    the CLB that serves it. Raises PermissionDenied when the person may not write signals there.
     """
-    sides = section_sides(user, dossier, Section.SIGNALEN, write=True)
-    if OrganisationKind.SCHOOL in sides:
-        return dossier.school
-    if OrganisationKind.CLB in sides:
-        clb = partner_organisation_of(user, dossier, OrganisationKind.CLB)
-        if clb:
-            return clb
-    raise PermissionDenied(_("You may not write signals in this dossier."))
+    access.require_actor(user, dossier_id)
+    organisation_id = access.acting_organisation_id(Section.SIGNALEN)
+    if organisation_id is None:
+        raise PermissionDenied(_("You may not write signals in this dossier."))
+    return organisation_id
 
 
 def _clean_text(value: str, *, field: str, maximum: int, label: str) -> str:
@@ -67,10 +63,15 @@ def _refresh_search_text(signaal: Signaal) -> None:
     Signaal.objects.filter(pk=signaal.pk).update(search_text="\n".join(parts))
 
 
-def _notify(signaal: Signaal, actor: User, subject: str) -> None:
+def _notify(signaal: Signaal, actor: User, access: DossierAccess, subject: str) -> None:
     url = reverse("signalen:detail", kwargs={"pk": signaal.dossier_id, "signaal_pk": signaal.pk})
     notifications_create(
-        dossier=signaal.dossier, actor=actor, section=Section.SIGNALEN, subject=subject, url=url
+        dossier=signaal.dossier,
+        actor=actor,
+        access=access,
+        section=Section.SIGNALEN,
+        subject=subject,
+        url=url,
     )
 
 
@@ -79,6 +80,7 @@ def signaal_create(
     *,
     dossier: Dossier,
     author: User,
+    access: DossierAccess,
     title: str,
     text: str,
     thema: Thema,
@@ -86,7 +88,7 @@ def signaal_create(
     school_year: str | None = None,
     follow_up_date: datetime.date | None = None,
 ) -> Signaal:
-    organisation = _writer_organisation(user=author, dossier=dossier)
+    organisation_id = _writer_organisation_id(access=access, user=author, dossier_id=dossier.pk)
     now = timezone.now()
     signaal = Signaal(
         dossier=dossier,
@@ -97,7 +99,7 @@ def signaal_create(
         school_year=school_year or school_year_of(timezone.localdate()),
         follow_up_date=follow_up_date,
         author=author,
-        author_organisation=organisation,
+        author_organisation_id=organisation_id,
         last_activity_at=now,
     )
     signaal.full_clean()
@@ -106,7 +108,7 @@ def signaal_create(
         signaal=signaal, kind=Gebeurtenis.Kind.CREATED, actor=author, to_status=signaal.status
     )
     _refresh_search_text(signaal)
-    _notify(signaal, author, _("New signal: %(title)s") % {"title": signaal.title})
+    _notify(signaal, author, access, _("New signal: %(title)s") % {"title": signaal.title})
     return signaal
 
 
@@ -115,6 +117,7 @@ def signaal_update(
     *,
     signaal: Signaal,
     editor: User,
+    access: DossierAccess,
     title: str,
     text: str,
     thema: Thema,
@@ -124,7 +127,7 @@ def signaal_update(
 ) -> Signaal:
     """Correct a signal; the earlier title and text stay readable on its timeline."""
     signaal = Signaal.objects.select_for_update().get(pk=signaal.pk)
-    _writer_organisation(user=editor, dossier=signaal.dossier)
+    _writer_organisation_id(access=access, user=editor, dossier_id=signaal.dossier_id)
     old_title, old_text = signaal.title, signaal.text
     signaal.title = _clean_text(title, field="title", maximum=TITLE_MAX, label=_("The title"))
     signaal.text = _clean_text(text, field="text", maximum=TEXT_MAX, label=_("The description"))
@@ -146,10 +149,14 @@ def signaal_update(
 
 
 @transaction.atomic
-def aanvulling_add(*, signaal: Signaal, author: User, kind: str, text: str) -> Aanvulling:
+def aanvulling_add(
+    *, signaal: Signaal, author: User, access: DossierAccess, kind: str, text: str
+) -> Aanvulling:
     """Add a supplement; a first duiding, advies, afspraak or stand van zaken moves the status."""
     signaal = Signaal.objects.select_for_update().select_related("dossier").get(pk=signaal.pk)
-    organisation = _writer_organisation(user=author, dossier=signaal.dossier)
+    organisation_id = _writer_organisation_id(
+        access=access, user=author, dossier_id=signaal.dossier_id
+    )
     if kind not in Kind.values:
         raise ValidationError({"kind": _("Choose what kind of supplement this is.")})
     if signaal.status == Status.AFGESLOTEN:
@@ -161,7 +168,11 @@ def aanvulling_add(*, signaal: Signaal, author: User, kind: str, text: str) -> A
         label=_("The supplement"),
     )
     aanvulling = Aanvulling.objects.create(
-        signaal=signaal, kind=kind, text=text, author=author, author_organisation=organisation
+        signaal=signaal,
+        kind=kind,
+        text=text,
+        author=author,
+        author_organisation_id=organisation_id,
     )
     new_status = status_after_supplement(signaal.status, kind)
     if new_status:
@@ -180,6 +191,7 @@ def aanvulling_add(*, signaal: Signaal, author: User, kind: str, text: str) -> A
     _notify(
         signaal,
         author,
+        access,
         _("%(kind)s added to the signal %(title)s")
         % {"kind": aanvulling.get_kind_display(), "title": signaal.title},
     )
@@ -187,15 +199,17 @@ def aanvulling_add(*, signaal: Signaal, author: User, kind: str, text: str) -> A
 
 
 @transaction.atomic
-def aanvulling_correct(*, aanvulling: Aanvulling, author: User, text: str) -> Aanvulling:
+def aanvulling_correct(
+    *, aanvulling: Aanvulling, author: User, access: DossierAccess, text: str
+) -> Aanvulling:
     """Only its author corrects a supplement; the earlier text is kept as a version."""
     aanvulling = (
         Aanvulling.objects.select_for_update()
         .select_related("signaal__dossier")
         .get(pk=aanvulling.pk)
     )
-    _writer_organisation(user=author, dossier=aanvulling.signaal.dossier)
-    if aanvulling.author_id != author.pk:
+    _writer_organisation_id(access=access, user=author, dossier_id=aanvulling.signaal.dossier_id)
+    if not access.may_correct_supplement(aanvulling):
         raise PermissionDenied(_("Only the person who wrote a supplement can correct it."))
     text = _clean_text(
         text,
@@ -220,10 +234,10 @@ def aanvulling_correct(*, aanvulling: Aanvulling, author: User, text: str) -> Aa
 
 @transaction.atomic
 def signaal_change_status(
-    *, signaal: Signaal, actor: User, to_status: str, note: str = ""
+    *, signaal: Signaal, actor: User, access: DossierAccess, to_status: str, note: str = ""
 ) -> Signaal:
     signaal = Signaal.objects.select_for_update().select_related("dossier").get(pk=signaal.pk)
-    _writer_organisation(user=actor, dossier=signaal.dossier)
+    _writer_organisation_id(access=access, user=actor, dossier_id=signaal.dossier_id)
     if to_status not in Status.values:
         raise ValidationError({"to_status": _("Choose a status.")})
     if not can_move(signaal.status, to_status):

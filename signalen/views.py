@@ -87,7 +87,9 @@ def signaal_create_view(request, pk):
     form = SignaalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            signaal = signaal_create(dossier=dossier, author=request.user, **form.cleaned_data)
+            signaal = signaal_create(
+                dossier=dossier, author=request.user, access=access, **form.cleaned_data
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -111,7 +113,7 @@ def signaal_detail(request, pk, signaal_pk):
 def _render_detail(
     request, dossier, access, signaal, *, aanvulling_form=None, status_form=None, status=200
 ):
-    can_write = access.can_write(Section.SIGNALEN)
+    story = signaal_story(signaal)
     return render(
         request,
         "signalen/signaal_detail.html",
@@ -119,8 +121,14 @@ def _render_detail(
             "dossier": dossier,
             "access": access,
             "signaal": signaal,
-            "story": signaal_story(signaal),
-            "can_write": can_write,
+            "story": story,
+            "can_write": access.can_write(Section.SIGNALEN),
+            # the supplements this person may correct (their own)
+            "correctable": {
+                entry.aanvulling.pk
+                for entry in story.entries
+                if entry.aanvulling and access.may_correct_supplement(entry.aanvulling)
+            },
             "aanvulling_form": aanvulling_form or AanvullingForm(),
             "status_form": status_form or StatusForm(current=signaal.status),
         },
@@ -145,7 +153,7 @@ def signaal_edit(request, pk, signaal_pk):
     form = SignaalForm(request.POST or None, initial=initial, current_year=signaal.school_year)
     if request.method == "POST" and form.is_valid():
         try:
-            signaal_update(signaal=signaal, editor=request.user, **form.cleaned_data)
+            signaal_update(signaal=signaal, editor=request.user, access=access, **form.cleaned_data)
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -168,7 +176,9 @@ def aanvulling_add_view(request, pk, signaal_pk):
     form = AanvullingForm(request.POST)
     if form.is_valid():
         try:
-            aanvulling = aanvulling_add(signaal=signaal, author=request.user, **form.cleaned_data)
+            aanvulling = aanvulling_add(
+                signaal=signaal, author=request.user, access=access, **form.cleaned_data
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
@@ -192,13 +202,16 @@ def aanvulling_correct_view(request, pk, signaal_pk, aanvulling_pk):
     aanvulling = Aanvulling.objects.filter(signaal=signaal, pk=aanvulling_pk).first()
     if aanvulling is None:
         raise Http404
-    if aanvulling.author_id != request.user.pk:
+    if not access.may_correct_supplement(aanvulling):
         raise PermissionDenied
     form = CorrectionForm(request.POST or None, initial={"text": aanvulling.text})
     if request.method == "POST" and form.is_valid():
         try:
             aanvulling_correct(
-                aanvulling=aanvulling, author=request.user, text=form.cleaned_data["text"]
+                aanvulling=aanvulling,
+                author=request.user,
+                access=access,
+                text=form.cleaned_data["text"],
             )
         except ValidationError as exc:
             apply_validation_error(form, exc)
@@ -228,7 +241,9 @@ def signaal_status_view(request, pk, signaal_pk):
     form = StatusForm(request.POST, current=signaal.status)
     if form.is_valid():
         try:
-            signaal_change_status(signaal=signaal, actor=request.user, **form.cleaned_data)
+            signaal_change_status(
+                signaal=signaal, actor=request.user, access=access, **form.cleaned_data
+            )
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:

@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from conftest import FULL_PERSONAS as PERSONAS
 from conftest import FullRegion, build_full_region
+from dossier.core.access import user_flags
 
 
 @pytest.fixture(scope="module")
@@ -158,13 +159,18 @@ def a_signal(region):
     signaal = signaal_create(
         dossier=region.dossier_a,
         author=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, region.dossier_a),
         title="Meer meldingen van pesten",
         text="Zes ouders meldden pesten sinds de herfstvakantie.",
         thema=Thema.objects.create(name="Pesten (matrix)"),
         bron=Bron.objects.create(name="Ouders (matrix)"),
     )
     aanvulling = aanvulling_add(
-        signaal=signaal, author=region.clb_medewerker_a, kind="advies", text="Werk klasgericht."
+        signaal=signaal,
+        author=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, signaal.dossier),
+        kind="advies",
+        text="Werk klasgericht.",
     )
     return signaal, aanvulling
 
@@ -198,6 +204,7 @@ def note_kwargs(region):
     note = consultatie_create(
         dossier=region.dossier_a,
         author=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, region.dossier_a),
         themas=[Thema.objects.create(name="Welbevinden (matrix)")],
         date=datetime.date(2026, 10, 1),
         asked_by="leerkracht",
@@ -240,13 +247,18 @@ def document_kwargs(region, *, deleted=False):
     document = document_upload(
         dossier=region.dossier_a,
         user=region.zorg_a,
+        access=user_flags(region.zorg_a, region.dossier_a),
         uploaded=SimpleUploadedFile("afspraken.txt", b"Samenwerkingsafspraken 2026", "text/plain"),
         title="Samenwerkingsafspraken",
         kind="samenwerkingsafspraken",
         school_year="2026-2027",
     )
     if deleted:
-        document_delete(document=document, user=region.zorg_a)
+        document_delete(
+            document=document,
+            user=region.zorg_a,
+            access=user_flags(region.zorg_a, document.dossier),
+        )
     return {"pk": region.dossier_a.pk, "document_pk": document.pk}
 
 
@@ -266,6 +278,7 @@ def afspraak_kwargs(region):
     afspraak = afspraak_create(
         dossier=region.dossier_a,
         user=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         title="Consultatiemomenten",
         topic="consultatie",
         evaluation_date=datetime.date(2027, 6, 1),
@@ -286,6 +299,7 @@ def overleg_kwargs(region):
     overleg = overleg_save(
         dossier=region.dossier_a,
         user=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         date=datetime.date(2026, 10, 1),
         agenda="Cijfers van het CLB",
         minutes_keeper="school",

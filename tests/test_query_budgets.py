@@ -14,6 +14,7 @@ from accounts.tests.factories import (
     PartnershipFactory,
     UserFactory,
 )
+from dossier.core.access import user_flags
 from dossier.core.services import AccessLevel, access_grant
 
 # Every authenticated request costs these before the view runs:
@@ -40,6 +41,7 @@ def clb_with_schools(count: int):
         access_grant(
             dossier=school.dossier,
             granted_by=directie,
+            access=user_flags(directie, school.dossier),
             user=medewerker,
             level=AccessLevel.CONTRIBUTE,
         )
@@ -59,12 +61,20 @@ def school_with_people(count: int):
         role = Role.ZORGCOORDINATOR if index % 2 else Role.LEERLINGENBEGELEIDER
         MembershipFactory(user=person, organisation=school, role=role)
         access_grant(
-            dossier=school.dossier, granted_by=directie, user=person, level=AccessLevel.VIEW
+            dossier=school.dossier,
+            granted_by=directie,
+            access=user_flags(directie, school.dossier),
+            user=person,
+            level=AccessLevel.VIEW,
         )
         colleague = UserFactory(with_mfa=True)
         MembershipFactory(user=colleague, organisation=clb, role=Role.CLB_MEDEWERKER)
         access_grant(
-            dossier=school.dossier, granted_by=directie, user=colleague, level=AccessLevel.VIEW
+            dossier=school.dossier,
+            granted_by=directie,
+            access=user_flags(directie, school.dossier),
+            user=colleague,
+            level=AccessLevel.VIEW,
         )
     return directie, school.dossier
 

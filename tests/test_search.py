@@ -18,6 +18,7 @@ from django.utils import timezone
 from consultatie.models import AskedBy, Consultatie, SubjectKind
 from consultatie.selectors import search_notes
 from consultatie.services import consultatie_create
+from dossier.core.access import user_flags
 from dossier.core.models import Thema
 from dossier.core.services import AccessLevel, access_grant
 from signalen.models import Bron, Signaal
@@ -50,6 +51,7 @@ def note(dossier, author, thema, question, *, label="5B", advice="", days_ago=10
     return consultatie_create(
         dossier=dossier,
         author=author,
+        access=user_flags(author, dossier),
         themas=[thema],
         date=timezone.localdate() - datetime.timedelta(days=days_ago),
         asked_by=AskedBy.ZORGCOORDINATOR,
@@ -78,6 +80,7 @@ def note_b(region, thema):
     access_grant(
         dossier=region.dossier_b,
         granted_by=region.directie_b,
+        access=user_flags(region.directie_b, region.dossier_b),
         user=region.clb_medewerker_other,
         level=AccessLevel.CONTRIBUTE,
     )
@@ -94,6 +97,7 @@ def signaal(region, thema, bron):
     return signaal_create(
         dossier=region.dossier_a,
         author=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, region.dossier_a),
         title="Gestolen fietsen aan de schoolpoort",
         text="Drie ouders meldden deze maand een gestolen fiets.",
         thema=thema,
@@ -166,7 +170,13 @@ def test_signals_are_ranked_by_relevance_not_by_recent_activity(region, thema, b
     recent, not the best.
     """
     author = region.clb_medewerker_a
-    common = {"dossier": region.dossier_a, "author": author, "thema": thema, "bron": bron}
+    common = {
+        "dossier": region.dossier_a,
+        "author": author,
+        "access": user_flags(author, region.dossier_a),
+        "thema": thema,
+        "bron": bron,
+    }
     thrice = signaal_create(
         title="Rekenen blijft moeilijk",
         text="Het rekenen op papier en het rekenen uit het hoofd gaan achteruit.",
@@ -399,6 +409,7 @@ def test_signal_supplements_are_searched_too(region, signaal):
     aanvulling_add(
         signaal=signaal,
         author=region.zorg_a,
+        access=user_flags(region.zorg_a, signaal.dossier),
         kind=Kind.DUIDING,
         text="Het gaat vooral om de fietsenrekken aan de sporthal.",
     )

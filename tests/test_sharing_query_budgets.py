@@ -25,6 +25,7 @@ from accounts.tests.factories import (
 )
 from dossier.afspraken.models import Samenwerkingsafspraak
 from dossier.afspraken.services import afspraak_approve, afspraak_change, afspraak_create
+from dossier.core.access import user_flags
 from dossier.core.services import AccessLevel, access_grant
 from dossier.documenten.models import Document, DocumentVersie
 from dossier.documenten.services import document_upload
@@ -61,11 +62,20 @@ class School:
         # Authors take turns, so that a per-row lookup of a person would show.
         self.authors = itertools.cycle([*self.zorg, *self.clb_staff, self.directie])
 
+    def next_author(self, *, exclude=()) -> dict:
+        """The next author in turn and their access, as a service's keyword arguments."""
+        user = next(author for author in self.authors if author not in exclude)
+        return {"user": user, "access": user_flags(user, self.dossier)}
+
     def _member(self, org, role):
         user = UserFactory(with_mfa=True)
         MembershipFactory(user=user, organisation=org, role=role)
         access_grant(
-            dossier=self.dossier, granted_by=self.directie, user=user, level=AccessLevel.CONTRIBUTE
+            dossier=self.dossier,
+            granted_by=self.directie,
+            access=user_flags(self.directie, self.dossier),
+            user=user,
+            level=AccessLevel.CONTRIBUTE,
         )
         return user
 
@@ -110,25 +120,37 @@ def with_agreements(count: int) -> School:
         }
         afspraak = afspraak_create(
             dossier=school.dossier,
-            user=next(school.authors),
+            **school.next_author(),
             title=f"Afspraak {index:03d}",
             topic=Samenwerkingsafspraak.Topic.CONSULTATIE,
             evaluation_date=datetime.date(2027, 6, 1) + datetime.timedelta(index),
             summary="Eerste versie.",
             parties=parties,
         )
-        afspraak_approve(afspraak=afspraak, user=school.zorg[index % 2])
-        afspraak_approve(afspraak=afspraak, user=school.clb_staff[index % 2])
+        afspraak_approve(
+            afspraak=afspraak,
+            user=school.zorg[index % 2],
+            access=user_flags(school.zorg[index % 2], afspraak.dossier),
+        )
+        afspraak_approve(
+            afspraak=afspraak,
+            user=school.clb_staff[index % 2],
+            access=user_flags(school.clb_staff[index % 2], afspraak.dossier),
+        )
         afspraak_change(
             afspraak=afspraak,
-            user=next(school.authors),
+            **school.next_author(),
             title=afspraak.title,
             topic=afspraak.topic,
             evaluation_date=afspraak.evaluation_date,
             summary="Tweede versie.",
             parties=parties,
         )
-        afspraak_approve(afspraak=afspraak, user=school.directie)
+        afspraak_approve(
+            afspraak=afspraak,
+            user=school.directie,
+            access=user_flags(school.directie, afspraak.dossier),
+        )
     return school
 
 
@@ -138,6 +160,7 @@ def with_meetings(count: int) -> School:
     document = document_upload(
         dossier=school.dossier,
         user=school.zorg[0],
+        access=user_flags(school.zorg[0], school.dossier),
         uploaded=upload("datawijzer.pdf", pdf_bytes()),
         title="Datawijzer",
         kind=Document.Kind.VERSLAG,
@@ -146,6 +169,7 @@ def with_meetings(count: int) -> School:
     afspraak = afspraak_create(
         dossier=school.dossier,
         user=school.directie,
+        access=user_flags(school.directie, school.dossier),
         title="Overleg",
         topic=Samenwerkingsafspraak.Topic.OVERLEG,
         evaluation_date=datetime.date(2027, 6, 1),
@@ -156,7 +180,7 @@ def with_meetings(count: int) -> School:
     for index in range(count):
         overleg_save(
             dossier=school.dossier,
-            user=next(author for author in school.authors if author not in school.clb_staff),
+            **school.next_author(exclude=school.clb_staff),
             documents=[document],
             afspraken=[afspraak],
             date=start + datetime.timedelta(days=index * 30),
@@ -227,8 +251,9 @@ def test_document_detail_costs_the_same_at_2_and_30_versions(
         "documenten:document_detail", kwargs={"pk": school.dossier.pk, "document_pk": document.pk}
     )
     # 1. the dossier with the access flags, 2. the document with its author,
-    # 3. its versions with their uploaders, 4. may this person change it (the access flags)
-    with django_assert_num_queries(REQUEST_OVERHEAD + 4):
+    # 3. its versions with their uploaders; whether this person may change it is asked of the
+    # access computed in 1.
+    with django_assert_num_queries(REQUEST_OVERHEAD + 3):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["document"].versies.all()) == count
@@ -259,14 +284,18 @@ def test_agreement_detail_costs_the_same_at_2_and_20_versions(
     for number in range(3, count + 1):
         afspraak_change(
             afspraak=afspraak,
-            user=next(school.authors),
+            **school.next_author(),
             title=afspraak.title,
             topic=afspraak.topic,
             evaluation_date=afspraak.evaluation_date,
             summary=f"Versie {number}.",
             parties=parties,
         )
-        afspraak_approve(afspraak=afspraak, user=school.zorg[number % 2])
+        afspraak_approve(
+            afspraak=afspraak,
+            user=school.zorg[number % 2],
+            access=user_flags(school.zorg[number % 2], afspraak.dossier),
+        )
     client.force_login(school.medewerker)
     url = reverse(
         "afspraken:afspraak_detail", kwargs={"pk": school.dossier.pk, "afspraak_pk": afspraak.pk}
@@ -285,9 +314,9 @@ def test_meetings_list_costs_the_same_at_5_and_40_meetings(
 ):
     school = with_meetings(count)
     client.force_login(school.medewerker)
-    # 1. the dossier with the access flags, 2. may this person record a meeting (the access
-    # flags), 3. the count for the paginator, 4. the page of meetings with their authors
-    with django_assert_num_queries(REQUEST_OVERHEAD + 4):
+    # 1. the dossier with the access flags (which also say whether this person may record a
+    # meeting), 2. the count for the paginator, 3. the page of meetings with their authors
+    with django_assert_num_queries(REQUEST_OVERHEAD + 3):
         response = client.get(reverse("overleg:overleggen", kwargs={"pk": school.dossier.pk}))
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(count, 20)
@@ -301,7 +330,7 @@ def test_meeting_detail_costs_the_same_at_2_and_30_linked_items(
     documents = [
         document_upload(
             dossier=school.dossier,
-            user=next(school.authors),
+            **school.next_author(),
             uploaded=upload(f"bijlage-{index}.pdf", pdf_bytes(str(index))),
             title=f"Bijlage {index}",
             kind=Document.Kind.VERSLAG,
@@ -313,6 +342,7 @@ def test_meeting_detail_costs_the_same_at_2_and_30_linked_items(
         afspraak_create(
             dossier=school.dossier,
             user=school.directie,
+            access=user_flags(school.directie, school.dossier),
             title=f"Afspraak {index}",
             topic=Samenwerkingsafspraak.Topic.OVERLEG,
             evaluation_date=datetime.date(2027, 6, 1),
@@ -328,10 +358,10 @@ def test_meeting_detail_costs_the_same_at_2_and_30_linked_items(
     url = reverse(
         "overleg:overleg_detail", kwargs={"pk": school.dossier.pk, "overleg_pk": overleg.pk}
     )
-    # 1. the dossier with the access flags, 2. the meeting with its author, 3. its documents
-    # in this person's audience, 4. their versions, 5. its agreements in this person's
-    # audience, 6. may this person change it (the access flags)
-    with django_assert_num_queries(REQUEST_OVERHEAD + 6):
+    # 1. the dossier with the access flags (which also say whether this person may change
+    # it), 2. the meeting with its author, 3. its documents in this person's audience, 4. their
+    # versions, 5. its agreements in this person's audience
+    with django_assert_num_queries(REQUEST_OVERHEAD + 5):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["overleg"].documents.all()) == count

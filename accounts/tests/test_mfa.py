@@ -9,6 +9,7 @@ from accounts.roles import Role
 from accounts.services import membership_end
 from accounts.tests.factories import AuthenticatorFactory, UserFactory
 from conftest import member
+from dossier.core.access import user_flags
 from dossier.core.services import AccessLevel, access_grant
 
 MFA_SETUP = "mfa_activate_totp"
@@ -53,6 +54,7 @@ def test_a_clb_medewerker_without_an_authenticator_cannot_reach_a_dossier(client
     access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=person,
         level=AccessLevel.CONTRIBUTE,
     )
@@ -89,6 +91,7 @@ def test_a_zorgteam_member_with_a_delegated_manage_right_is_sent_to_mfa_setup(cl
     access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=region.zorg_a,
         level=AccessLevel.CONTRIBUTE,
         can_manage=True,
@@ -102,6 +105,7 @@ def test_a_zorgteam_member_whose_manage_right_is_taken_back_is_no_longer_redirec
         access_grant(
             dossier=region.dossier_a,
             granted_by=region.directie_a,
+            access=user_flags(region.directie_a, region.dossier_a),
             user=region.zorg_a,
             level=AccessLevel.CONTRIBUTE,
             can_manage=can_manage,
@@ -148,6 +152,7 @@ def test_a_delegated_manager_with_an_authenticator_is_not_redirected(client, reg
     access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=manager,
         level=AccessLevel.VIEW,
         can_manage=True,

@@ -20,6 +20,7 @@ from accounts.tests.factories import (
     UserFactory,
 )
 from consultatie.models import AskedBy, Consultatie, SubjectKind
+from dossier.core.access import user_flags
 from dossier.core.models import Thema
 from dossier.core.services import AccessLevel, access_grant
 
@@ -44,7 +45,13 @@ def school_served_by(clb=None, *, grant_to=(), level=AccessLevel.CONTRIBUTE):
     directie = UserFactory(with_mfa=True)
     MembershipFactory(user=directie, organisation=school, role=Role.DIRECTIE)
     for person in grant_to:
-        access_grant(dossier=school.dossier, granted_by=directie, user=person, level=level)
+        access_grant(
+            dossier=school.dossier,
+            granted_by=directie,
+            access=user_flags(directie, school.dossier),
+            user=person,
+            level=level,
+        )
     return school, directie
 
 
@@ -94,8 +101,14 @@ class ConsultatieFactory(factory.django.DjangoModelFactory):
                 directie = UserFactory(with_mfa=True)
                 MembershipFactory(user=directie, organisation=dossier.school, role=Role.DIRECTIE)
                 access_grant(
-                    dossier=dossier, granted_by=directie, user=author, level=AccessLevel.CONTRIBUTE
+                    dossier=dossier,
+                    granted_by=directie,
+                    access=user_flags(directie, dossier),
+                    user=author,
+                    level=AccessLevel.CONTRIBUTE,
                 )
         elif dossier is None:
             raise TypeError("ConsultatieFactory needs the dossier when an author is given.")
-        return consultatie_create(dossier=dossier, author=author, **kwargs)
+        return consultatie_create(
+            dossier=dossier, author=author, access=user_flags(author, dossier), **kwargs
+        )

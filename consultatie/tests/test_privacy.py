@@ -18,6 +18,7 @@ from consultatie.models import Consultatie
 from consultatie.privacy import find_identifiers, find_rijksregisternummers, looks_like_full_name
 from consultatie.services import TEXT_FIELDS, FullNameWarning, consultatie_create
 from consultatie.tests.factories import ConsultatieFactory
+from dossier.core.access import user_flags
 
 
 # The reasons find_identifiers gives, in the active language.
@@ -278,6 +279,7 @@ def test_a_full_name_label_asks_for_confirmation_first(region, thema):
     fields = {
         "dossier": region.dossier_a,
         "author": region.clb_medewerker_a,
+        "access": user_flags(region.clb_medewerker_a, region.dossier_a),
         "themas": [thema],
         "date": datetime.date(2025, 10, 15),
         "asked_by": "leerkracht",

@@ -14,6 +14,7 @@ from consultatie.models import AskedBy, Consultatie, Opmerking, Status, SubjectK
 from consultatie.services import _search_text
 from consultatie.tests.factories import ThemaFactory, clb_medewerker, school_served_by
 from consultatie.views import PAGE_SIZE
+from dossier.core.access import user_flags
 from dossier.core.services import AccessLevel, access_grant
 from samenwerking.schoolyear import school_year_of
 from tests.test_query_budgets import REQUEST_OVERHEAD
@@ -176,7 +177,11 @@ def test_the_search_finds_nothing_without_access(client):
     colleague = clb_medewerker(medewerker.memberships.get().organisation)
     school, directie = school_served_by(medewerker.memberships.get().organisation)
     access_grant(
-        dossier=school.dossier, granted_by=directie, user=colleague, level=AccessLevel.CONTRIBUTE
+        dossier=school.dossier,
+        granted_by=directie,
+        access=user_flags(directie, school.dossier),
+        user=colleague,
+        level=AccessLevel.CONTRIBUTE,
     )
     client.force_login(colleague)
     response = client.get(reverse("zoeken:zoeken"), {"q": "leesmotivatie"})

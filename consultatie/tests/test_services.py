@@ -19,6 +19,7 @@ from consultatie.services import (
     opmerking_add,
 )
 from consultatie.tests.factories import ConsultatieFactory, ThemaFactory
+from dossier.core.access import user_flags
 from dossier.core.services import AccessLevel, access_grant
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +61,7 @@ def test_the_clb_medewerker_writes_a_note(region, thema, other_thema):
     note = consultatie_create(
         dossier=region.dossier_a,
         author=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, region.dossier_a),
         themas=[thema, other_thema],
         participants=[region.zorg_a, region.lsc_anker_a],
         date=OCT_2025,
@@ -102,7 +104,12 @@ def test_the_school_cannot_write_notes_but_adds_remarks(region, thema, persona):
     with pytest.raises(PermissionDenied):
         ConsultatieFactory(dossier=region.dossier_a, author=person, themas=[thema])
     note = write(region, themas=[thema])
-    remark = opmerking_add(note=note, author=person, text="  In de klas werkt de timer goed.  ")
+    remark = opmerking_add(
+        note=note,
+        author=person,
+        access=user_flags(person, note.dossier),
+        text="  In de klas werkt de timer goed.  ",
+    )
     assert remark.text == "In de klas werkt de timer goed."
     assert remark.author == person
     assert remark.author_organisation == region.school_a
@@ -112,7 +119,12 @@ def test_the_school_cannot_write_notes_but_adds_remarks(region, thema, persona):
 
 def test_the_clb_adds_a_remark_on_behalf_of_the_clb(region, thema):
     note = write(region, themas=[thema])
-    remark = opmerking_add(note=note, author=region.clb_medewerker_a, text="Nagebeld.")
+    remark = opmerking_add(
+        note=note,
+        author=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, note.dossier),
+        text="Nagebeld.",
+    )
     assert remark.author_organisation == region.clb_a
 
 
@@ -125,18 +137,32 @@ def test_others_can_neither_write_notes_nor_add_remarks(region, thema, persona):
         ConsultatieFactory(dossier=region.dossier_a, author=person, themas=[thema])
     note = write(region, themas=[thema])
     with pytest.raises(PermissionDenied):
-        opmerking_add(note=note, author=person, text="Mag ik dit?")
+        opmerking_add(
+            note=note, author=person, access=user_flags(person, note.dossier), text="Mag ik dit?"
+        )
     assert not Opmerking.objects.exists()
     with pytest.raises(PermissionDenied):
-        consultatie_mark_client_relationship(note=note, actor=person)
+        consultatie_mark_client_relationship(
+            note=note, actor=person, access=user_flags(person, note.dossier)
+        )
 
 
 def test_a_remark_refuses_identifiers_and_empty_text(region, thema):
     note = write(region, themas=[thema])
     with pytest.raises(ValidationError):
-        opmerking_add(note=note, author=region.zorg_a, text="Bel mama op 0470 12 34 56.")
+        opmerking_add(
+            note=note,
+            author=region.zorg_a,
+            access=user_flags(region.zorg_a, note.dossier),
+            text="Bel mama op 0470 12 34 56.",
+        )
     with pytest.raises(ValidationError):
-        opmerking_add(note=note, author=region.zorg_a, text="   ")
+        opmerking_add(
+            note=note,
+            author=region.zorg_a,
+            access=user_flags(region.zorg_a, note.dossier),
+            text="   ",
+        )
     assert not Opmerking.objects.exists()
 
 
@@ -155,6 +181,7 @@ def test_a_clb_medewerker_with_a_read_grant_only_cannot_write(region, thema):
     access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=colleague,
         level=AccessLevel.VIEW,
     )
@@ -221,6 +248,7 @@ def test_an_update_keeps_the_school_year_in_sync(region, thema, other_thema):
     note = consultatie_update(
         note=note,
         editor=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, note.dossier),
         **fields_of(note, date=datetime.date(2025, 6, 1), themas=[other_thema]),
     )
     note.refresh_from_db()
@@ -234,13 +262,17 @@ def test_closing_sets_closed_at_and_reopening_clears_it(region, thema):
     consultatie_update(
         note=note,
         editor=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, note.dossier),
         **fields_of(note, status=Status.AFGESLOTEN),
     )
     note.refresh_from_db()
     assert note.status == Status.AFGESLOTEN
     assert note.closed_at is not None and note.closed_at >= before
     consultatie_update(
-        note=note, editor=region.clb_medewerker_a, **fields_of(note, status=Status.OPGEVOLGD)
+        note=note,
+        editor=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, note.dossier),
+        **fields_of(note, status=Status.OPGEVOLGD),
     )
     note.refresh_from_db()
     assert note.closed_at is None
@@ -260,13 +292,19 @@ def test_correcting_a_closed_note_keeps_when_it_was_closed(region, thema):
     # typo months later moves the closing date and with it the end of the retention period.
     note = write(region, themas=[thema])
     consultatie_update(
-        note=note, editor=region.clb_medewerker_a, **fields_of(note, status=Status.AFGESLOTEN)
+        note=note,
+        editor=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, note.dossier),
+        **fields_of(note, status=Status.AFGESLOTEN),
     )
     long_ago = timezone.now() - datetime.timedelta(days=400)
     Consultatie.objects.filter(pk=note.pk).update(closed_at=long_ago)
     note.refresh_from_db()
     consultatie_update(
-        note=note, editor=region.clb_medewerker_a, **fields_of(note, advice="Tikfout verbeterd.")
+        note=note,
+        editor=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, note.dossier),
+        **fields_of(note, advice="Tikfout verbeterd."),
     )
     note.refresh_from_db()
     assert note.advice == "Tikfout verbeterd."
@@ -278,7 +316,10 @@ def test_only_the_clb_changes_a_note(region, thema, persona):
     note = write(region, themas=[thema])
     with pytest.raises(PermissionDenied):
         consultatie_update(
-            note=note, editor=getattr(region, persona), **fields_of(note, advice="Anders.")
+            note=note,
+            editor=getattr(region, persona),
+            access=user_flags(getattr(region, persona), note.dossier),
+            **fields_of(note, advice="Anders."),
         )
     note.refresh_from_db()
     assert note.advice != "Anders."
@@ -290,6 +331,7 @@ def test_an_update_passes_the_privacy_guard(region, thema):
         consultatie_update(
             note=note,
             editor=region.clb_medewerker_a,
+            access=user_flags(region.clb_medewerker_a, note.dossier),
             **fields_of(note, analysis="Mama: mama.peeters@gmail.com"),
         )
     assert list(caught.value.message_dict) == ["analysis"]
@@ -299,18 +341,27 @@ def test_an_update_passes_the_privacy_guard(region, thema):
 
 def test_marking_a_client_relationship_closes_the_note_for_good(region, thema):
     note = write(region, themas=[thema])
-    marked = consultatie_mark_client_relationship(note=note, actor=region.clb_medewerker_a)
+    marked = consultatie_mark_client_relationship(
+        note=note,
+        actor=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, note.dossier),
+    )
     note.refresh_from_db()
     assert note.status == Status.AFGESLOTEN
     assert note.client_relationship_at is not None
     assert note.closed_at == note.client_relationship_at == marked.closed_at
 
     with pytest.raises(ValidationError):
-        consultatie_mark_client_relationship(note=note, actor=region.clb_medewerker_a)
+        consultatie_mark_client_relationship(
+            note=note,
+            actor=region.clb_medewerker_a,
+            access=user_flags(region.clb_medewerker_a, note.dossier),
+        )
     with pytest.raises(ValidationError):
         consultatie_update(
             note=note,
             editor=region.clb_medewerker_a,
+            access=user_flags(region.clb_medewerker_a, note.dossier),
             **fields_of(note, status=Status.OPEN, advice="Toch nog iets."),
         )
     unchanged = Consultatie.objects.get(pk=note.pk)
@@ -322,7 +373,9 @@ def test_marking_a_client_relationship_closes_the_note_for_good(region, thema):
 def test_the_school_cannot_mark_a_client_relationship(region, thema):
     note = write(region, themas=[thema])
     with pytest.raises(PermissionDenied):
-        consultatie_mark_client_relationship(note=note, actor=region.zorg_a)
+        consultatie_mark_client_relationship(
+            note=note, actor=region.zorg_a, access=user_flags(region.zorg_a, note.dossier)
+        )
     note.refresh_from_db()
     assert note.client_relationship_at is None
 
@@ -342,6 +395,7 @@ def test_earlier_advice_on_the_same_theme_or_label(region, thema, other_thema):
     access_grant(
         dossier=region.dossier_b,
         granted_by=region.directie_b,
+        access=user_flags(region.directie_b, region.dossier_b),
         user=region.clb_medewerker_other,
         level=AccessLevel.CONTRIBUTE,
     )
@@ -399,6 +453,7 @@ def test_theme_overview_only_counts_the_notes_given(region, thema):
     access_grant(
         dossier=region.dossier_b,
         granted_by=region.directie_b,
+        access=user_flags(region.directie_b, region.dossier_b),
         user=region.clb_medewerker_other,
         level=AccessLevel.CONTRIBUTE,
     )

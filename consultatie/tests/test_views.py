@@ -13,6 +13,7 @@ from accounts.roles import Role
 from accounts.tests.factories import MembershipFactory, UserFactory
 from consultatie.models import Consultatie, Gespreksleidraad, Opmerking, Status, SubjectKind
 from consultatie.tests.factories import ConsultatieFactory, ThemaFactory
+from dossier.core.access import user_flags
 from dossier.core.models import AuditEvent
 from dossier.core.services import AccessLevel, access_grant
 
@@ -286,6 +287,7 @@ def test_a_note_of_another_schools_dossier_is_not_found(clb_client, region, them
     access_grant(
         dossier=region.dossier_b,
         granted_by=region.directie_b,
+        access=user_flags(region.directie_b, region.dossier_b),
         user=region.clb_medewerker_other,
         level=AccessLevel.CONTRIBUTE,
     )
@@ -538,6 +540,7 @@ def test_a_remark_with_a_read_grant_only_is_refused(client, region, thema):
     access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=reader,
         level=AccessLevel.VIEW,
     )
@@ -637,6 +640,7 @@ def test_my_themes_counts_across_my_schools(client, region, thema, other_thema):
     access_grant(
         dossier=region.dossier_b,
         granted_by=region.directie_b,
+        access=user_flags(region.directie_b, region.dossier_b),
         user=region.clb_medewerker_other,
         level=AccessLevel.CONTRIBUTE,
     )

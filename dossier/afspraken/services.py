@@ -11,16 +11,12 @@ from accounts.models import Organisation
 from accounts.roles import OrganisationKind
 from dossier.afspraken.models import AfspraakPartij, AfspraakVersie, Samenwerkingsafspraak
 from dossier.afspraken.section import AGREEMENT_APPROVED
-from dossier.core.access import Section, section_sides
+from dossier.core.access import DossierAccess, Section
 from dossier.core.models import Dossier
 from dossier.core.selectors import partner_organisations
 from dossier.core.services import audit_record
 from dossier.meldingen.services import notify
 from samenwerking.versions import next_version_number
-
-
-def _agreement_writer_sides(user, dossier) -> frozenset[str]:
-    return section_sides(user, dossier, Section.AFSPRAKEN, write=True)
 
 
 def _validate_parties(dossier: Dossier, parties: dict[str, tuple[Organisation, str]]) -> None:
@@ -60,11 +56,20 @@ def _write_version(afspraak, user, summary: str, parties) -> AfspraakVersie:
 
 @transaction.atomic
 def afspraak_create(
-    *, dossier: Dossier, user, title: str, topic: str, evaluation_date, summary: str, parties
+    *,
+    dossier: Dossier,
+    user,
+    access: DossierAccess,
+    title: str,
+    topic: str,
+    evaluation_date,
+    summary: str,
+    parties,
 ) -> Samenwerkingsafspraak:
     """Draft an agreement; ``parties`` maps a partner kind to (organisation, what it does)."""
+    access.require_actor(user, dossier.pk)
     _validate_parties(dossier, parties)
-    if not _agreement_writer_sides(user, dossier) & set(parties):
+    if not access.may_draft_agreement(parties):
         raise PermissionDenied(_("You can only draft agreements that bind your own organisation."))
     afspraak = Samenwerkingsafspraak(
         dossier=dossier,
@@ -85,6 +90,7 @@ def afspraak_change(
     *,
     afspraak: Samenwerkingsafspraak,
     user,
+    access: DossierAccess,
     title: str,
     topic: str,
     evaluation_date,
@@ -93,7 +99,8 @@ def afspraak_change(
 ) -> Samenwerkingsafspraak:
     """Change an agreement: a new version that every bound partner approves again."""
     afspraak = Samenwerkingsafspraak.objects.select_for_update().get(pk=afspraak.pk)
-    if not _agreement_writer_sides(user, afspraak.dossier) & afspraak.audience_sides:
+    access.require_actor(user, afspraak.dossier_id)
+    if not access.may_change_agreement(afspraak):
         raise PermissionDenied(_("Only the partners an agreement binds can change it."))
     _validate_parties(afspraak.dossier, parties)
     afspraak.title, afspraak.topic = (title or "").strip(), topic
@@ -111,12 +118,14 @@ def current_version(afspraak: Samenwerkingsafspraak) -> AfspraakVersie:
 
 
 @transaction.atomic
-def afspraak_approve(*, afspraak: Samenwerkingsafspraak, user) -> list[AfspraakPartij]:
+def afspraak_approve(
+    *, afspraak: Samenwerkingsafspraak, user, access: DossierAccess
+) -> list[AfspraakPartij]:
     """The person approves for their own side; once every partner has, the agreement holds."""
     afspraak = Samenwerkingsafspraak.objects.select_for_update().get(pk=afspraak.pk)
+    access.require_actor(user, afspraak.dossier_id)
     version = current_version(afspraak)
-    sides = _agreement_writer_sides(user, afspraak.dossier)
-    pending = [p for p in version.partijen.all() if p.kind in sides and p.approved_at is None]
+    pending = access.parties_to_approve(version.partijen.all())
     if not pending:
         raise ValidationError(_("There is nothing left for you to approve in this version."))
     now = timezone.now()
@@ -138,7 +147,7 @@ def afspraak_approve(*, afspraak: Samenwerkingsafspraak, user) -> list[AfspraakP
 
 @transaction.atomic
 def afspraak_set_status(
-    *, afspraak: Samenwerkingsafspraak, user, status: str
+    *, afspraak: Samenwerkingsafspraak, user, access: DossierAccess, status: str
 ) -> Samenwerkingsafspraak:
     """Mark an approved agreement as evaluated or expired (or due for evaluation)."""
     allowed = {
@@ -147,7 +156,8 @@ def afspraak_set_status(
         Samenwerkingsafspraak.Status.EXPIRED,
     }
     afspraak = Samenwerkingsafspraak.objects.select_for_update().get(pk=afspraak.pk)
-    if not _agreement_writer_sides(user, afspraak.dossier) & afspraak.audience_sides:
+    access.require_actor(user, afspraak.dossier_id)
+    if not access.may_change_agreement(afspraak):
         raise PermissionDenied(_("Only the partners an agreement binds can change it."))
     if status not in allowed:
         raise ValidationError(_("Choose to evaluate, evaluated or expired."))
@@ -195,5 +205,5 @@ def _notify_parties(afspraak, subject: str, url: str) -> None:
         dossier=afspraak.dossier,
         subject=subject,
         url=url,
-        wants=lambda access: bool(access.read_sides & afspraak.audience_sides),
+        wants=lambda access: access.can_read_item(afspraak),
     )

@@ -54,12 +54,14 @@ def _afspraak_form(request, dossier, access, *, afspraak=None, version=None):
         }
         try:
             if afspraak is None:
-                afspraak = afspraak_create(dossier=dossier, user=request.user, **fields)
+                afspraak = afspraak_create(
+                    dossier=dossier, user=request.user, access=access, **fields
+                )
                 messages.success(
                     request, _("The agreement has been drafted. Each partner now approves it.")
                 )
             else:
-                afspraak_change(afspraak=afspraak, user=request.user, **fields)
+                afspraak_change(afspraak=afspraak, user=request.user, access=access, **fields)
                 messages.success(
                     request, _("A new version has been made. Each partner approves it again.")
                 )
@@ -101,8 +103,6 @@ def afspraak_detail(request, pk, afspraak_pk):
     dossier, access, afspraak = afspraak_get(request.user, pk=pk, afspraak_pk=afspraak_pk)
     versions = list(afspraak.versies.all())
     current = versions[0]
-    my_sides = access.write_sides
-    can_approve = any(p.kind in my_sides and p.approved_at is None for p in current.partijen.all())
     return render(
         request,
         "afspraken/afspraak_detail.html",
@@ -112,8 +112,8 @@ def afspraak_detail(request, pk, afspraak_pk):
             "afspraak": afspraak,
             "current": current,
             "earlier": versions[1:],
-            "can_approve": can_approve,
-            "can_change": bool(my_sides & afspraak.audience_sides),
+            "can_approve": bool(access.parties_to_approve(current.partijen.all())),
+            "can_change": access.may_change_agreement(afspraak),
             "status_form": AfspraakStatusForm(),
         },
     )
@@ -126,7 +126,7 @@ def afspraak_approve_view(request, pk, afspraak_pk):
         request.user, pk=pk, afspraak_pk=afspraak_pk, write=True
     )
     try:
-        approved = afspraak_approve(afspraak=afspraak, user=request.user)
+        approved = afspraak_approve(afspraak=afspraak, user=request.user, access=access)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -147,7 +147,10 @@ def afspraak_status_view(request, pk, afspraak_pk):
     else:
         try:
             afspraak_set_status(
-                afspraak=afspraak, user=request.user, status=form.cleaned_data["status"]
+                afspraak=afspraak,
+                user=request.user,
+                access=access,
+                status=form.cleaned_data["status"],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

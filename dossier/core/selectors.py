@@ -10,7 +10,6 @@ from dossier.core.access import (
     PERM_CONTRIBUTE,
     PERM_MANAGE,
     DossierAccess,
-    Section,
     dossiers_for_user,
     people_with_access,
 )
@@ -89,15 +88,8 @@ def dossier_people(dossier: Dossier) -> list[User]:
     return result
 
 
-# Sections whose items each have their own audience: an event there could name an item the
-# reader may not see, so it stays in the audit log and off the front page.
-PER_ITEM_SECTIONS = (Section.DOCUMENTEN, Section.AFSPRAKEN)
-
-
 def dossier_recent_activity(dossier: Dossier, access: DossierAccess, *, limit: int = 10):
-    sections = [
-        str(section) for section in access.readable_sections() if section not in PER_ITEM_SECTIONS
-    ]
+    sections = [str(section) for section in access.news_sections()]
     return (
         AuditEvent.objects.filter(dossier=dossier, section__in=sections)
         # reading and downloading are audited, but they are not news on the front page
@@ -177,14 +169,3 @@ def access_candidates(dossier: Dossier) -> list[Membership]:
 
 def audit_events(dossier: Dossier) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(dossier=dossier).select_related("actor", "subject_user")
-
-
-def audience_q(sides) -> Q:
-    """Items whose audience includes one of ``sides``; the school sees every item."""
-    if OrganisationKind.SCHOOL in sides:
-        return Q()
-    condition = Q(pk__in=[])
-    for kind in (OrganisationKind.CLB, OrganisationKind.PBD, OrganisationKind.LSC):
-        if kind in sides:
-            condition |= Q(**{f"for_{kind}": True})
-    return condition

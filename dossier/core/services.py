@@ -12,7 +12,13 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import Membership, Organisation, User
 from accounts.roles import PARTNER_KINDS, SCHOOL_GRANTABLE_ROLES, SCHOOL_MANAGER_ROLES
-from dossier.core.access import PERM_CONTRIBUTE, PERM_MANAGE, PERM_VIEW, Section, user_flags
+from dossier.core.access import (
+    PERM_CONTRIBUTE,
+    PERM_MANAGE,
+    PERM_VIEW,
+    DossierAccess,
+    Section,
+)
 from dossier.core.models import AuditEvent, Dossier
 
 
@@ -100,8 +106,9 @@ def _grant_side(*, dossier: Dossier, user: User, day: datetime.date) -> str:
     )
 
 
-def _require_manager(*, dossier: Dossier, actor: User) -> None:
-    if not user_flags(actor, dossier).can_manage:
+def _require_manager(*, dossier: Dossier, actor: User, access: DossierAccess) -> None:
+    access.require_actor(actor, dossier.pk)
+    if not access.can_write(Section.TOEGANG):
         raise PermissionDenied(_("You may not manage access to this dossier."))
 
 
@@ -110,15 +117,19 @@ def access_grant(
     *,
     dossier: Dossier,
     granted_by: User,
+    access: DossierAccess,
     user: User,
     level: str,
     can_manage: bool = False,
     day: datetime.date | None = None,
 ) -> AuditEvent:
-    """Give ``user`` read or contribute access to ``dossier`` (or change what they have)."""
+    """Give ``user`` read or contribute access to ``dossier`` (or change what they have).
+
+    ``access`` is the access of ``granted_by`` to the dossier, as the view computed it.
+    """
     # Lock the dossier row: grants on one dossier are changed one at a time.
     dossier = Dossier.objects.select_for_update().select_related("school").get(pk=dossier.pk)
-    _require_manager(dossier=dossier, actor=granted_by)
+    _require_manager(dossier=dossier, actor=granted_by, access=access)
     if level not in AccessLevel.values:
         raise ValidationError(_("Choose read or contribute access."))
     if user.pk == granted_by.pk:
@@ -158,9 +169,11 @@ def access_grant(
 
 
 @transaction.atomic
-def access_revoke(*, dossier: Dossier, revoked_by: User, user: User) -> AuditEvent:
+def access_revoke(
+    *, dossier: Dossier, revoked_by: User, access: DossierAccess, user: User
+) -> AuditEvent:
     dossier = Dossier.objects.select_for_update().select_related("school").get(pk=dossier.pk)
-    _require_manager(dossier=dossier, actor=revoked_by)
+    _require_manager(dossier=dossier, actor=revoked_by, access=access)
     if user.pk == revoked_by.pk:
         raise ValidationError(_("You cannot change your own access."))
     grants = dossier.dossieruserobjectpermission_set.filter(user=user)

@@ -96,6 +96,7 @@ def toegangsbeheer(request, pk):
             access_grant(
                 dossier=dossier,
                 granted_by=request.user,
+                access=access,
                 user=person,
                 level=form.cleaned_data["level"],
                 can_manage=form.cleaned_data["can_manage"],
@@ -118,14 +119,14 @@ def toegangsbeheer(request, pk):
 @login_required
 @require_POST
 def access_revoke_view(request, pk, user_pk):
-    dossier, _access = require_section(request.user, pk, Section.TOEGANG, write=True)
+    dossier, access = require_section(request.user, pk, Section.TOEGANG, write=True)
     person = User.objects.filter(
         pk=user_pk, dossieruserobjectpermission__content_object=dossier
     ).first()
     if person is None:
         raise Http404
     try:
-        access_revoke(dossier=dossier, revoked_by=request.user, user=person)
+        access_revoke(dossier=dossier, revoked_by=request.user, access=access, user=person)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 
-from dossier.core.access import DossierAccess, Section, require_section
+from dossier.core.access import DossierAccess, Section, audience_q, require_section
 from dossier.core.models import Dossier
-from dossier.core.selectors import audience_q
 from dossier.documenten.models import Document, DocumentVersie
 
 
@@ -14,7 +14,7 @@ def documents_for(dossier: Dossier, access: DossierAccess, *, deleted: bool | No
 
     ``deleted``: False for the shared documents, True for the bin, None for both.
     """
-    documents = Document.objects.filter(audience_q(access.read_sides), dossier=dossier)
+    documents = Document.objects.filter(audience_q(access), dossier=dossier)
     if deleted is not None:
         documents = documents.filter(deleted_at__isnull=not deleted)
     return documents.select_related("created_by", "deleted_by").prefetch_related(
@@ -26,10 +26,15 @@ def documents_for(dossier: Dossier, access: DossierAccess, *, deleted: bool | No
 
 
 def document_get(user, *, pk, document_pk, write: bool = False, deleted: bool | None = False):
-    """(dossier, access, document) or 404 when the document is not in this person's audience."""
+    """(dossier, access, document) or 404 when the document is not in this person's audience.
+
+    With ``write``, 403 unless the person may change this document.
+    """
     dossier, access = require_section(user, pk, Section.DOCUMENTEN, write=write)
     document = documents_for(dossier, access, deleted=deleted).filter(pk=document_pk).first()
     if document is None:
         raise Http404
+    if write and not access.may_write_document(document):
+        raise PermissionDenied
     document.dossier = dossier
     return dossier, access, document

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from dossier.core.access import Section, section_sides
+from dossier.core.access import DossierAccess, Section
 from dossier.core.models import Dossier
 from dossier.core.services import audit_record
 from dossier.documenten.models import Document, DocumentVersie
@@ -20,12 +20,10 @@ from samenwerking.versions import next_version_number
 BIN_DAYS = 30
 
 
-def document_may_write(user, document: Document) -> bool:
-    """School and the partners in the document's audience, with contribute access."""
-    return bool(
-        section_sides(user, document.dossier, Section.DOCUMENTEN, write=True)
-        & document.audience_sides
-    )
+def _may_write(access: DossierAccess, user, document: Document) -> bool:
+    """The rule is the access module's; this only makes sure the access is the writer's."""
+    access.require_actor(user, document.dossier_id)
+    return access.may_write_document(document)
 
 
 @transaction.atomic
@@ -33,6 +31,7 @@ def document_upload(
     *,
     dossier: Dossier,
     user,
+    access: DossierAccess,
     uploaded,
     title: str,
     kind: str,
@@ -55,7 +54,7 @@ def document_upload(
         for_lsc=for_lsc,
         created_by=user,
     )
-    if not document_may_write(user, document):
+    if not _may_write(access, user, document):
         raise PermissionDenied(_("You may not share documents with this audience."))
     document.full_clean()
     document.save()
@@ -64,10 +63,12 @@ def document_upload(
 
 
 @transaction.atomic
-def document_new_version(*, document: Document, user, uploaded) -> DocumentVersie:
+def document_new_version(
+    *, document: Document, user, access: DossierAccess, uploaded
+) -> DocumentVersie:
     """A new version; the earlier ones stay downloadable."""
     document = Document.objects.select_for_update().get(pk=document.pk)
-    if document.deleted_at or not document_may_write(user, document):
+    if document.deleted_at or not _may_write(access, user, document):
         raise PermissionDenied(_("You may not change this document."))
     checked = check_upload(uploaded)
     version = _add_version(document, user, checked)
@@ -98,9 +99,9 @@ def _add_version(document: Document, user, checked) -> DocumentVersie:
 
 
 @transaction.atomic
-def document_delete(*, document: Document, user) -> Document:
+def document_delete(*, document: Document, user, access: DossierAccess) -> Document:
     document = Document.objects.select_for_update().get(pk=document.pk)
-    if not document_may_write(user, document):
+    if not _may_write(access, user, document):
         raise PermissionDenied(_("You may not delete this document."))
     document.deleted_at = timezone.now()
     document.deleted_by = user
@@ -109,9 +110,9 @@ def document_delete(*, document: Document, user) -> Document:
 
 
 @transaction.atomic
-def document_restore(*, document: Document, user) -> Document:
+def document_restore(*, document: Document, user, access: DossierAccess) -> Document:
     document = Document.objects.select_for_update().get(pk=document.pk)
-    if not document_may_write(user, document):
+    if not _may_write(access, user, document):
         raise PermissionDenied(_("You may not restore this document."))
     document.deleted_at = None
     document.deleted_by = None

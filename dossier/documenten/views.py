@@ -13,7 +13,6 @@ from dossier.documenten.services import (
     BIN_DAYS,
     document_delete,
     document_downloaded,
-    document_may_write,
     document_new_version,
     document_restore,
     document_upload,
@@ -67,6 +66,7 @@ def document_upload_view(request, pk):
             document = document_upload(
                 dossier=dossier,
                 user=request.user,
+                access=access,
                 uploaded=data["file"],
                 title=data["title"],
                 kind=data["kind"],
@@ -98,23 +98,20 @@ def document_detail(request, pk, document_pk):
     dossier, access, document = document_get(
         request.user, pk=pk, document_pk=document_pk, write=write, deleted=None
     )
-    may_write = document_may_write(request.user, document)
     form = VersionForm(request.POST or None, request.FILES or None)
-    if write:
-        if not may_write:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                document_new_version(
-                    document=document, user=request.user, uploaded=form.cleaned_data["file"]
-                )
-            except ValidationError as exc:
-                apply_validation_error_to(form, exc, field="file")
-            else:
-                messages.success(request, _("The new version has been added."))
-                return redirect(
-                    "documenten:document_detail", pk=dossier.pk, document_pk=document.pk
-                )
+    if write and form.is_valid():
+        try:
+            document_new_version(
+                document=document,
+                user=request.user,
+                access=access,
+                uploaded=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            apply_validation_error_to(form, exc, field="file")
+        else:
+            messages.success(request, _("The new version has been added."))
+            return redirect("documenten:document_detail", pk=dossier.pk, document_pk=document.pk)
     return render(
         request,
         "documenten/document_detail.html",
@@ -123,7 +120,7 @@ def document_detail(request, pk, document_pk):
             "access": access,
             "document": document,
             "form": form,
-            "may_write": may_write,
+            "may_write": access.may_write_document(document),
         },
         status=400 if write else 200,
     )
@@ -156,9 +153,7 @@ def document_delete_view(request, pk, document_pk):
     dossier, access, document = document_get(
         request.user, pk=pk, document_pk=document_pk, write=True
     )
-    if not document_may_write(request.user, document):
-        raise PermissionDenied
-    document_delete(document=document, user=request.user)
+    document_delete(document=document, user=request.user, access=access)
     messages.success(
         request,
         _("The document is in the bin. It can be restored for %(days)d days.") % {"days": BIN_DAYS},
@@ -172,8 +167,6 @@ def document_restore_view(request, pk, document_pk):
     dossier, access, document = document_get(
         request.user, pk=pk, document_pk=document_pk, write=True, deleted=True
     )
-    if not document_may_write(request.user, document):
-        raise PermissionDenied
-    document_restore(document=document, user=request.user)
+    document_restore(document=document, user=request.user, access=access)
     messages.success(request, _("The document has been restored."))
     return redirect("documenten:document_detail", pk=dossier.pk, document_pk=document.pk)

@@ -13,28 +13,36 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from dossier.core.access import (
-    SECTION_RULES,
     DossierAccess,
     Section,
     people_with_access,
-    user_flags,
 )
 from dossier.core.models import Dossier
 from dossier.meldingen.models import Notification
 from samenwerking.queue import enqueue
 
 
-def notifications_create(*, dossier: Dossier, actor, section: Section, subject: str, url: str):
+def notifications_create(
+    *,
+    dossier: Dossier,
+    actor,
+    access: DossierAccess,
+    section: Section,
+    subject: str,
+    url: str,
+):
     """Tell the people with access on the other side(s) of ``section`` about a new entry.
 
-    Written in the same transaction as the entry, so nothing is lost when the queue is down;
-    immediate ones are sent by a task after commit, a periodic task catches any left behind.
+    ``access`` is the actor's, as the view computed it; the recipients' access is read with
+    theirs. Written in the same transaction as the entry, so nothing is lost when the queue is
+    down; immediate ones are sent by a task after commit, a periodic task catches any left
+    behind.
     """
-    actor_sides = user_flags(actor, dossier).write_sides
-    readers = SECTION_RULES[section].reads
+    access.require_actor(actor, dossier.pk)
+    actor_sides = access.write_sides
 
-    def on_the_other_side(access: DossierAccess) -> bool:
-        sides = access.read_sides & readers
+    def on_the_other_side(person: DossierAccess) -> bool:
+        sides = person.sides(section)
         return bool(sides) and not sides & actor_sides
 
     return notify(dossier=dossier, subject=subject, url=url, wants=on_the_other_side, exclude=actor)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 
@@ -19,6 +20,8 @@ def linked_items(key: str, dossier, access):
 
 
 def overleg_get(user, *, pk, overleg_pk, write: bool = False):
+    """(dossier, access, meeting) or 404; with ``write``, 403 unless the person may change the
+    meeting's record (the school, or the partner who keeps its minutes)."""
     dossier, access = require_section(user, pk, Section.OVERLEG)
     overleg = (
         overleggen_for(dossier)
@@ -31,5 +34,7 @@ def overleg_get(user, *, pk, overleg_pk, write: bool = False):
     )
     if overleg is None:
         raise Http404
+    if write and not access.may_edit_meeting(overleg):
+        raise PermissionDenied
     overleg.dossier = dossier
     return dossier, access, overleg

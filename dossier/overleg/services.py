@@ -4,18 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.roles import OrganisationKind
-from dossier.core.access import user_flags
+from dossier.core.access import DossierAccess
 from dossier.core.models import Dossier
 from dossier.overleg.models import StructureelOverleg
-
-
-def overleg_may_write(user, dossier: Dossier, overleg: StructureelOverleg | None = None) -> bool:
-    """The school writes the meeting record; so does the partner who keeps its minutes."""
-    sides = user_flags(user, dossier).write_sides
-    if OrganisationKind.SCHOOL in sides:
-        return True
-    return bool(overleg and overleg.minutes_keeper in sides)
 
 
 @transaction.atomic
@@ -23,18 +14,23 @@ def overleg_save(
     *,
     dossier: Dossier,
     user,
+    access: DossierAccess,
     overleg: StructureelOverleg | None = None,
     documents=(),
     afspraken=(),
     **fields,
 ) -> StructureelOverleg:
-    if not overleg_may_write(user, dossier, overleg):
+    """Record a new meeting, or change the record of ``overleg``."""
+    access.require_actor(user, dossier.pk)
+    if overleg is not None and overleg.dossier_id != dossier.pk:
+        raise PermissionDenied
+    may = access.may_edit_meeting(overleg) if overleg else access.may_record_meeting()
+    if not may:
         raise PermissionDenied(
             _("Only the school, or the partner who keeps the minutes, records the meeting.")
         )
-    if any(d.dossier_id != dossier.pk for d in documents) or any(
-        a.dossier_id != dossier.pk for a in afspraken
-    ):
+    linked = [*documents, *afspraken]
+    if any(item.dossier_id != dossier.pk or not access.can_read_item(item) for item in linked):
         raise ValidationError(_("Link only documents and agreements of this dossier."))
     overleg = overleg or StructureelOverleg(dossier=dossier, created_by=user)
     for key, value in fields.items():

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from dossier.core.access import Section, require_section
 from dossier.overleg.forms import OverlegForm
 from dossier.overleg.selectors import linked_items, overleg_get, overleggen_for
-from dossier.overleg.services import overleg_may_write, overleg_save
+from dossier.overleg.services import overleg_save
 from samenwerking.forms import apply_validation_error
 
 
@@ -25,7 +25,7 @@ def overleg_list(request, pk):
             "dossier": dossier,
             "access": access,
             "page": page,
-            "can_write": overleg_may_write(request.user, dossier),
+            "can_write": access.may_record_meeting(),
         },
     )
 
@@ -63,6 +63,7 @@ def _overleg_form(request, dossier, access, overleg=None):
             overleg = overleg_save(
                 dossier=dossier,
                 user=request.user,
+                access=access,
                 overleg=overleg,
                 documents=linked_documents,
                 afspraken=linked_afspraken,
@@ -84,18 +85,14 @@ def _overleg_form(request, dossier, access, overleg=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def overleg_create(request, pk):
-    dossier, access = require_section(request.user, pk, Section.OVERLEG)
-    if not overleg_may_write(request.user, dossier):
-        raise PermissionDenied
+    dossier, access = require_section(request.user, pk, Section.OVERLEG, write=True)
     return _overleg_form(request, dossier, access)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def overleg_edit(request, pk, overleg_pk):
-    dossier, access, overleg = overleg_get(request.user, pk=pk, overleg_pk=overleg_pk)
-    if not overleg_may_write(request.user, dossier, overleg):
-        raise PermissionDenied
+    dossier, access, overleg = overleg_get(request.user, pk=pk, overleg_pk=overleg_pk, write=True)
     return _overleg_form(request, dossier, access, overleg)
 
 
@@ -110,6 +107,6 @@ def overleg_detail(request, pk, overleg_pk):
             "dossier": dossier,
             "access": access,
             "overleg": overleg,
-            "can_write": overleg_may_write(request.user, dossier, overleg),
+            "can_write": access.may_edit_meeting(overleg),
         },
     )

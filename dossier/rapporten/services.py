@@ -5,13 +5,14 @@ import logging
 import secrets
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from dossier.core.access import DossierAccess
 from dossier.core.models import Dossier
 from dossier.core.registry import registry
 from dossier.core.services import audit_record
@@ -34,11 +35,19 @@ STALE_AFTER = datetime.timedelta(minutes=15)
 MAX_ATTEMPTS = 3
 
 
-def report_request(*, dossier: Dossier, kind: str, school_year: str, requested_by) -> Report:
-    """Ask for a report. A second request while the first is pending returns the first."""
+def report_request(
+    *, dossier: Dossier, kind: str, school_year: str, requested_by, access: DossierAccess
+) -> Report:
+    """Ask for a report. A second request while the first is pending returns the first.
+
+    ``access`` is the requester's: a report is only for someone who reads its section.
+    """
 
     if kind not in registry.report_kinds:
         raise ValidationError(_("This kind of report does not exist."))
+    access.require_actor(requested_by, dossier.pk)
+    if not access.can_read(registry.report_kinds[kind].section):
+        raise PermissionDenied(_("You may not read what this report is about."))
     validate_school_year(school_year)
     pending = Report.objects.filter(
         dossier=dossier,

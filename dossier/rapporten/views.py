@@ -46,6 +46,7 @@ def reports(request, pk):
                 kind=kind,
                 school_year=form.cleaned_data["school_year"],
                 requested_by=request.user,
+                access=access,
             )
             report.refresh_from_db()
             if report.error == QUEUE_UNAVAILABLE:

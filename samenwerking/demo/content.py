@@ -10,6 +10,7 @@ from consultatie.models import Consultatie
 from consultatie.services import consultatie_create
 from dossier.afspraken.models import Samenwerkingsafspraak
 from dossier.afspraken.services import afspraak_approve, afspraak_create
+from dossier.core.access import user_flags
 from dossier.core.models import Dossier, Thema
 from dossier.documenten.models import Document
 from dossier.documenten.services import document_upload
@@ -131,6 +132,7 @@ def load_sharing(orgs, users):
         document_upload(
             dossier=dossier,
             user=directie,
+            access=user_flags(directie, dossier),
             uploaded=SimpleUploadedFile("samenwerkingsafspraken.txt", text, "text/plain"),
             title="Samenwerkingsafspraken school en CLB",
             kind="samenwerkingsafspraken",
@@ -141,6 +143,7 @@ def load_sharing(orgs, users):
         afspraak = afspraak_create(
             dossier=dossier,
             user=directie,
+            access=user_flags(directie, dossier),
             title="Consultatiemomenten met het CLB",
             topic="consultatie",
             evaluation_date=today + datetime.timedelta(days=20),
@@ -150,11 +153,14 @@ def load_sharing(orgs, users):
                 "clb": (orgs["clb"], "Het CLB-anker is op dinsdag op school."),
             },
         )
-        afspraak_approve(afspraak=afspraak, user=directie)
+        afspraak_approve(
+            afspraak=afspraak, user=directie, access=user_flags(directie, afspraak.dossier)
+        )
     if not StructureelOverleg.objects.filter(dossier=dossier).exists():
         overleg_save(
             dossier=dossier,
             user=directie,
+            access=user_flags(directie, dossier),
             date=today - datetime.timedelta(days=14),
             school_participants="directie, zorgcoördinator",
             clb_participants="CLB-anker",
@@ -180,6 +186,7 @@ def load_consultations(orgs, users):
         consultatie_create(
             dossier=dossier,
             author=clb,
+            access=user_flags(clb, dossier),
             themas=[thema[name] for name in themes],
             date=today - datetime.timedelta(days=days_ago),
             asked_by=asked,
@@ -209,6 +216,7 @@ def load_signals(orgs, users):
         signaal = signaal_create(
             dossier=dossier,
             author=author,
+            access=user_flags(author, dossier),
             title=title,
             text=text,
             thema=thema[theme],
@@ -218,6 +226,7 @@ def load_signals(orgs, users):
             aanvulling_add(
                 signaal=signaal,
                 author=clb if who == "clb" else zorg,
+                access=user_flags(clb if who == "clb" else zorg, signaal.dossier),
                 kind=Kind(kind),
                 text=body,
             )

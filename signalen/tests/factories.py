@@ -15,6 +15,7 @@ from accounts.tests.factories import (
     PartnershipFactory,
     UserFactory,
 )
+from dossier.core.access import user_flags
 from dossier.core.models import Thema
 from dossier.core.services import AccessLevel, access_grant
 from signalen.models import Aanvulling, Bron, Signaal
@@ -42,7 +43,13 @@ def school_served_by(clb=None, *, grant_to=(), level=AccessLevel.CONTRIBUTE, nam
     directie = UserFactory(with_mfa=True)
     MembershipFactory(user=directie, organisation=school, role=Role.DIRECTIE)
     for person in grant_to:
-        access_grant(dossier=school.dossier, granted_by=directie, user=person, level=level)
+        access_grant(
+            dossier=school.dossier,
+            granted_by=directie,
+            access=user_flags(directie, school.dossier),
+            user=person,
+            level=level,
+        )
     return school, directie
 
 
@@ -98,13 +105,24 @@ class SignaalFactory(factory.django.DjangoModelFactory):
                 directie = UserFactory(with_mfa=True)
                 MembershipFactory(user=directie, organisation=dossier.school, role=Role.DIRECTIE)
                 access_grant(
-                    dossier=dossier, granted_by=directie, user=author, level=AccessLevel.CONTRIBUTE
+                    dossier=dossier,
+                    granted_by=directie,
+                    access=user_flags(directie, dossier),
+                    user=author,
+                    level=AccessLevel.CONTRIBUTE,
                 )
         elif dossier is None:
             raise TypeError("SignaalFactory needs the dossier when an author is given.")
-        signaal = signaal_create(dossier=dossier, author=author, **kwargs)
+        signaal = signaal_create(
+            dossier=dossier, author=author, access=user_flags(author, dossier), **kwargs
+        )
         for step in _PATH_FROM_NIEUW[Status(status or Status.NIEUW)]:
-            signaal = signaal_change_status(signaal=signaal, actor=author, to_status=step)
+            signaal = signaal_change_status(
+                signaal=signaal,
+                actor=author,
+                access=user_flags(author, signaal.dossier),
+                to_status=step,
+            )
         return signaal
 
 
@@ -123,4 +141,5 @@ class AanvullingFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         from signalen.services import aanvulling_add
 
+        kwargs.setdefault("access", user_flags(kwargs["author"], kwargs["signaal"].dossier))
         return aanvulling_add(**kwargs)

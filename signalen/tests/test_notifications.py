@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.roles import Role
 from accounts.tests.factories import MembershipFactory, UserFactory
+from dossier.core.access import user_flags
 from dossier.core.services import AccessLevel, access_grant
 from dossier.meldingen.models import Notification
 from dossier.meldingen.services import digests_send, notifications_send, notifications_send_late
@@ -49,6 +50,7 @@ def colleagues(region):
     access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=clb_colleague,
         level=AccessLevel.CONTRIBUTE,
     )
@@ -90,7 +92,12 @@ def test_a_status_change_or_correction_notifies_nobody(region):
 
     signaal = clb_logs(region)
     Notification.objects.all().delete()
-    signaal_change_status(signaal=signaal, actor=region.zorg_a, to_status="afgesloten")
+    signaal_change_status(
+        signaal=signaal,
+        actor=region.zorg_a,
+        access=user_flags(region.zorg_a, signaal.dossier),
+        to_status="afgesloten",
+    )
     assert not Notification.objects.exists()
 
 

@@ -5,8 +5,15 @@ exactly and the queries named, so an N+1 shows up as a failure.
 """
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from dossier.core.access import user_flags
+from dossier.meldingen.models import Notification
+from samenwerking.schoolyear import school_year_of
+from signalen.models import Signaal
 from signalen.services import aanvulling_correct, signaal_change_status
 from signalen.tests.factories import (
     AanvullingFactory,
@@ -98,8 +105,18 @@ def test_signal_detail_costs_the_same_with_5_and_100_supplements(
         aanvulling = AanvullingFactory(signaal=signaal, author=author, kind=KINDS[index % 5])
         if index % 3 == 0:
             # some corrected supplements, with their earlier versions
-            aanvulling_correct(aanvulling=aanvulling, author=author, text=f"Verbeterd {index}")
-    signaal_change_status(signaal=signaal, actor=medewerker, to_status=Status.IN_BESPREKING)
+            aanvulling_correct(
+                aanvulling=aanvulling,
+                author=author,
+                access=user_flags(author, aanvulling.signaal.dossier),
+                text=f"Verbeterd {index}",
+            )
+    signaal_change_status(
+        signaal=signaal,
+        actor=medewerker,
+        access=user_flags(medewerker, signaal.dossier),
+        to_status=Status.IN_BESPREKING,
+    )
     client.force_login(medewerker)
     url = reverse("signalen:detail", kwargs={"pk": dossier.pk, "signaal_pk": signaal.pk})
     # 1. the dossier with the access flags, 2. the signal with theme, source, author and
@@ -109,3 +126,35 @@ def test_signal_detail_costs_the_same_with_5_and_100_supplements(
         response = client.get(url)
     assert response.status_code == 200
     assert len([e for e in response.context["story"].entries if e.aanvulling]) == count
+
+
+def test_logging_a_signal_computes_the_writers_access_once(client):
+    """The view computes the writer's access (require_section); the service, the organisation
+    the writer logs for and the notifications take it from there instead of asking again."""
+    medewerker, [dossier] = signals_in([0])
+    clb = medewerker.memberships.get().organisation
+    directie = dossier.school.memberships.get().user
+    thema, bron = ThemaFactory(), BronFactory()
+    client.force_login(medewerker)
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(
+            reverse("signalen:create", kwargs={"pk": dossier.pk}),
+            {
+                "title": "Meer meldingen van pesten",
+                "text": "Zes ouders meldden pesten sinds de herfstvakantie.",
+                "thema": thema.pk,
+                "bron": bron.pk,
+                "school_year": school_year_of(timezone.localdate()),
+            },
+        )
+
+    assert response.status_code == 302
+    signaal = Signaal.objects.get()
+    assert signaal.author_organisation == clb
+    assert list(Notification.objects.values_list("user", flat=True)) == [directie.pk]
+    queries = [query["sql"] for query in captured]
+    # one person's access: the flags, with the organisation they work for on each side
+    assert len([sql for sql in queries if '"acc_clb_org"' in sql]) == 1
+    # the flags are read twice in all: the writer's, and once for everyone to notify
+    assert len([sql for sql in queries if '"acc_directie"' in sql]) == 2

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from accounts.models import Partnership
 from accounts.services import partnership_end
+from dossier.core.access import user_flags
 from dossier.meldingen.models import Notification
 from signalen.models import TEXT_MAX, TITLE_MAX, Aanvulling, AanvullingVersie, Gebeurtenis, Signaal
 from signalen.services import (
@@ -34,6 +35,7 @@ def log(region, author=None, **overrides):
         "bron": BronFactory(),
     }
     values.update(overrides)
+    values.setdefault("access", user_flags(values["author"], values["dossier"]))
     return signaal_create(**values)
 
 
@@ -169,6 +171,7 @@ def test_duiding_by_the_zorgcoordinator_brings_the_signal_into_discussion(region
     aanvulling = aanvulling_add(
         signaal=signaal,
         author=region.zorg_a,
+        access=user_flags(region.zorg_a, signaal.dossier),
         kind=Kind.DUIDING,
         text="  Vooral op de speelplaats. ",
     )
@@ -192,7 +195,13 @@ def test_supplements_move_a_signal_forward_only(region):
         (Kind.OPMERKING, Status.OPVOLGING),
     ]
     for kind, expected in steps:
-        aanvulling_add(signaal=signaal, author=region.clb_medewerker_a, kind=kind, text="Tekst")
+        aanvulling_add(
+            signaal=signaal,
+            author=region.clb_medewerker_a,
+            access=user_flags(region.clb_medewerker_a, signaal.dossier),
+            kind=kind,
+            text="Tekst",
+        )
         signaal.refresh_from_db()
         assert signaal.status == expected, kind
     moves = list(
@@ -210,7 +219,11 @@ def test_supplements_move_a_signal_forward_only(region):
 def test_a_remark_leaves_the_status_and_records_no_move(region):
     signaal = log(region)
     aanvulling_add(
-        signaal=signaal, author=region.clb_medewerker_a, kind=Kind.OPMERKING, text="Ter info."
+        signaal=signaal,
+        author=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, signaal.dossier),
+        kind=Kind.OPMERKING,
+        text="Ter info.",
     )
     signaal.refresh_from_db()
     assert signaal.status == Status.NIEUW
@@ -222,7 +235,11 @@ def test_people_who_may_not_write_cannot_add(region, persona):
     signaal = log(region)
     with pytest.raises(PermissionDenied):
         aanvulling_add(
-            signaal=signaal, author=region.persona(persona), kind=Kind.DUIDING, text="Tekst"
+            signaal=signaal,
+            author=region.persona(persona),
+            access=user_flags(region.persona(persona), signaal.dossier),
+            kind=Kind.DUIDING,
+            text="Tekst",
         )
     assert not Aanvulling.objects.exists()
 
@@ -230,10 +247,19 @@ def test_people_who_may_not_write_cannot_add(region, persona):
 def test_adding_to_a_closed_signal_is_refused(region):
     signaal = log(region)
     signaal_change_status(
-        signaal=signaal, actor=region.clb_medewerker_a, to_status=Status.AFGESLOTEN
+        signaal=signaal,
+        actor=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, signaal.dossier),
+        to_status=Status.AFGESLOTEN,
     )
     with pytest.raises(ValidationError):
-        aanvulling_add(signaal=signaal, author=region.zorg_a, kind=Kind.DUIDING, text="Tekst")
+        aanvulling_add(
+            signaal=signaal,
+            author=region.zorg_a,
+            access=user_flags(region.zorg_a, signaal.dossier),
+            kind=Kind.DUIDING,
+            text="Tekst",
+        )
     assert not Aanvulling.objects.exists()
     signaal.refresh_from_db()
     assert signaal.status == Status.AFGESLOTEN
@@ -251,7 +277,13 @@ def test_invalid_supplement_is_refused(region, kind, text, field):
     signaal = log(region)
     before = signaal.last_activity_at
     with pytest.raises(ValidationError) as caught:
-        aanvulling_add(signaal=signaal, author=region.zorg_a, kind=kind, text=text)
+        aanvulling_add(
+            signaal=signaal,
+            author=region.zorg_a,
+            access=user_flags(region.zorg_a, signaal.dossier),
+            kind=kind,
+            text=text,
+        )
     assert field in caught.value.message_dict
     assert not Aanvulling.objects.exists()
     signaal.refresh_from_db()
@@ -265,15 +297,29 @@ def test_invalid_supplement_is_refused(region, kind, text, field):
 def test_correction_keeps_the_earlier_texts_as_versions(region):
     signaal = log(region)
     aanvulling = aanvulling_add(
-        signaal=signaal, author=region.zorg_a, kind=Kind.DUIDING, text="Eerste tekst"
+        signaal=signaal,
+        author=region.zorg_a,
+        access=user_flags(region.zorg_a, signaal.dossier),
+        kind=Kind.DUIDING,
+        text="Eerste tekst",
     )
     created_at = aanvulling.created_at
-    aanvulling_correct(aanvulling=aanvulling, author=region.zorg_a, text="Tweede tekst")
+    aanvulling_correct(
+        aanvulling=aanvulling,
+        author=region.zorg_a,
+        access=user_flags(region.zorg_a, aanvulling.signaal.dossier),
+        text="Tweede tekst",
+    )
     aanvulling.refresh_from_db()
     first_correction = aanvulling.corrected_at
     assert aanvulling.text == "Tweede tekst"
     assert first_correction is not None
-    aanvulling_correct(aanvulling=aanvulling, author=region.zorg_a, text="Derde tekst")
+    aanvulling_correct(
+        aanvulling=aanvulling,
+        author=region.zorg_a,
+        access=user_flags(region.zorg_a, aanvulling.signaal.dossier),
+        text="Derde tekst",
+    )
     aanvulling.refresh_from_db()
     assert aanvulling.text == "Derde tekst"
     versions = list(aanvulling.versies.values_list("text", "written_at"))
@@ -292,11 +338,21 @@ def test_correction_keeps_the_earlier_texts_as_versions(region):
     ],
 )
 def test_only_the_author_may_correct(region, persona):
+    signaal = log(region)
     aanvulling = aanvulling_add(
-        signaal=log(region), author=region.zorg_a, kind=Kind.DUIDING, text="Eerste tekst"
+        signaal=signaal,
+        author=region.zorg_a,
+        access=user_flags(region.zorg_a, signaal.dossier),
+        kind=Kind.DUIDING,
+        text="Eerste tekst",
     )
     with pytest.raises(PermissionDenied):
-        aanvulling_correct(aanvulling=aanvulling, author=region.persona(persona), text="Anders")
+        aanvulling_correct(
+            aanvulling=aanvulling,
+            author=region.persona(persona),
+            access=user_flags(region.persona(persona), aanvulling.signaal.dossier),
+            text="Anders",
+        )
     aanvulling.refresh_from_db()
     assert aanvulling.text == "Eerste tekst"
     assert aanvulling.corrected_at is None
@@ -305,11 +361,21 @@ def test_only_the_author_may_correct(region, persona):
 
 @pytest.mark.parametrize("text", ["Eerste tekst", "  Eerste tekst \n", "", "x" * 4001])
 def test_correction_with_unchanged_or_invalid_text_is_refused(region, text):
+    signaal = log(region)
     aanvulling = aanvulling_add(
-        signaal=log(region), author=region.zorg_a, kind=Kind.DUIDING, text="Eerste tekst"
+        signaal=signaal,
+        author=region.zorg_a,
+        access=user_flags(region.zorg_a, signaal.dossier),
+        kind=Kind.DUIDING,
+        text="Eerste tekst",
     )
     with pytest.raises(ValidationError) as caught:
-        aanvulling_correct(aanvulling=aanvulling, author=region.zorg_a, text=text)
+        aanvulling_correct(
+            aanvulling=aanvulling,
+            author=region.zorg_a,
+            access=user_flags(region.zorg_a, aanvulling.signaal.dossier),
+            text=text,
+        )
     assert "text" in caught.value.message_dict
     assert not AanvullingVersie.objects.exists()
     aanvulling.refresh_from_db()
@@ -336,6 +402,7 @@ def test_update_keeps_the_old_title_and_text_on_the_timeline(region):
     signaal_update(
         signaal=signaal,
         editor=region.zorg_a,
+        access=user_flags(region.zorg_a, signaal.dossier),
         **update_values(signaal, title="Nieuwe titel", text="Nieuwe tekst"),
     )
     signaal.refresh_from_db()
@@ -355,6 +422,7 @@ def test_update_without_new_words_records_no_correction(region):
     signaal_update(
         signaal=signaal,
         editor=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, signaal.dossier),
         **update_values(signaal, thema=new_thema, follow_up_date=follow_up),
     )
     signaal.refresh_from_db()
@@ -367,7 +435,10 @@ def test_update_by_someone_who_may_not_write_is_refused(region, persona):
     signaal = log(region, title="Oude titel")
     with pytest.raises(PermissionDenied):
         signaal_update(
-            signaal=signaal, editor=region.persona(persona), **update_values(signaal, title="X")
+            signaal=signaal,
+            editor=region.persona(persona),
+            access=user_flags(region.persona(persona), signaal.dossier),
+            **update_values(signaal, title="X"),
         )
     signaal.refresh_from_db()
     assert signaal.title == "Oude titel"
@@ -384,7 +455,12 @@ def test_update_by_someone_who_may_not_write_is_refused(region, persona):
 def test_invalid_update_is_refused_and_nothing_changes(region, field, overrides):
     signaal = log(region, title="Oude titel", text="Oude tekst")
     with pytest.raises(ValidationError) as caught:
-        signaal_update(signaal=signaal, editor=region.zorg_a, **update_values(signaal, **overrides))
+        signaal_update(
+            signaal=signaal,
+            editor=region.zorg_a,
+            access=user_flags(region.zorg_a, signaal.dossier),
+            **update_values(signaal, **overrides),
+        )
     assert field in caught.value.message_dict
     signaal.refresh_from_db()
     assert (signaal.title, signaal.text) == ("Oude titel", "Oude tekst")
@@ -399,6 +475,7 @@ def test_status_change_is_recorded_with_its_note(region):
     signaal_change_status(
         signaal=signaal,
         actor=region.zorg_a,
+        access=user_flags(region.zorg_a, signaal.dossier),
         to_status=Status.AFSPRAKEN,
         note="  Besproken op het MDO.  ",
     )
@@ -415,7 +492,10 @@ def test_a_move_outside_the_table_is_refused_with_a_clear_message(region):
     signaal = log(region)
     with pytest.raises(ValidationError) as caught:
         signaal_change_status(
-            signaal=signaal, actor=region.clb_medewerker_a, to_status=Status.OPVOLGING
+            signaal=signaal,
+            actor=region.clb_medewerker_a,
+            access=user_flags(region.clb_medewerker_a, signaal.dossier),
+            to_status=Status.OPVOLGING,
         )
     [message] = caught.value.message_dict["to_status"]
     # the message names both the current and the wanted status
@@ -430,7 +510,12 @@ def test_a_move_outside_the_table_is_refused_with_a_clear_message(region):
 def test_unknown_or_same_status_is_refused(region, to_status):
     signaal = log(region)
     with pytest.raises(ValidationError) as caught:
-        signaal_change_status(signaal=signaal, actor=region.clb_medewerker_a, to_status=to_status)
+        signaal_change_status(
+            signaal=signaal,
+            actor=region.clb_medewerker_a,
+            access=user_flags(region.clb_medewerker_a, signaal.dossier),
+            to_status=to_status,
+        )
     assert "to_status" in caught.value.message_dict
     signaal.refresh_from_db()
     assert signaal.status == Status.NIEUW
@@ -442,8 +527,18 @@ def test_a_closed_signal_reopens_only_into_discussion(region):
     )
     for target in (Status.AFSPRAKEN, Status.OPVOLGING, Status.NIEUW):
         with pytest.raises(ValidationError):
-            signaal_change_status(signaal=signaal, actor=region.zorg_a, to_status=target)
-    signaal_change_status(signaal=signaal, actor=region.zorg_a, to_status=Status.IN_BESPREKING)
+            signaal_change_status(
+                signaal=signaal,
+                actor=region.zorg_a,
+                access=user_flags(region.zorg_a, signaal.dossier),
+                to_status=target,
+            )
+    signaal_change_status(
+        signaal=signaal,
+        actor=region.zorg_a,
+        access=user_flags(region.zorg_a, signaal.dossier),
+        to_status=Status.IN_BESPREKING,
+    )
     signaal.refresh_from_db()
     assert signaal.status == Status.IN_BESPREKING
     # and once reopened, it takes supplements again
@@ -457,7 +552,10 @@ def test_status_change_by_someone_who_may_not_write_is_refused(region, persona):
     signaal = log(region)
     with pytest.raises(PermissionDenied):
         signaal_change_status(
-            signaal=signaal, actor=region.persona(persona), to_status=Status.AFGESLOTEN
+            signaal=signaal,
+            actor=region.persona(persona),
+            access=user_flags(region.persona(persona), signaal.dossier),
+            to_status=Status.AFGESLOTEN,
         )
     signaal.refresh_from_db()
     assert signaal.status == Status.NIEUW
@@ -476,20 +574,48 @@ def test_last_activity_moves_forward_on_every_change(region):
         seen.append(current)
 
     aanvulling = aanvulling_add(
-        signaal=signaal, author=region.zorg_a, kind=Kind.DUIDING, text="Eerste"
+        signaal=signaal,
+        author=region.zorg_a,
+        access=user_flags(region.zorg_a, signaal.dossier),
+        kind=Kind.DUIDING,
+        text="Eerste",
     )
     step()
-    aanvulling_add(signaal=signaal, author=region.zorg_a, kind=Kind.OPMERKING, text="Opmerking")
+    aanvulling_add(
+        signaal=signaal,
+        author=region.zorg_a,
+        access=user_flags(region.zorg_a, signaal.dossier),
+        kind=Kind.OPMERKING,
+        text="Opmerking",
+    )
     step()
-    aanvulling_correct(aanvulling=aanvulling, author=region.zorg_a, text="Verbeterd")
+    aanvulling_correct(
+        aanvulling=aanvulling,
+        author=region.zorg_a,
+        access=user_flags(region.zorg_a, aanvulling.signaal.dossier),
+        text="Verbeterd",
+    )
     step()
     signaal_update(
-        signaal=signaal, editor=region.clb_medewerker_a, **update_values(signaal, title="Nieuw")
+        signaal=signaal,
+        editor=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, signaal.dossier),
+        **update_values(signaal, title="Nieuw"),
     )
     step()
-    signaal_change_status(signaal=signaal, actor=region.zorg_a, to_status=Status.AFGESLOTEN)
+    signaal_change_status(
+        signaal=signaal,
+        actor=region.zorg_a,
+        access=user_flags(region.zorg_a, signaal.dossier),
+        to_status=Status.AFGESLOTEN,
+    )
     step()
-    signaal_change_status(signaal=signaal, actor=region.zorg_a, to_status=Status.IN_BESPREKING)
+    signaal_change_status(
+        signaal=signaal,
+        actor=region.zorg_a,
+        access=user_flags(region.zorg_a, signaal.dossier),
+        to_status=Status.IN_BESPREKING,
+    )
     step()
 
 
@@ -523,11 +649,21 @@ def test_school_year_follows_the_brussels_calendar(region, monkeypatch, utc, yea
 def test_closing_records_when_and_reopening_clears_it(region):
     signaal = log(region)
     assert signaal.closed_at is None
-    signaal_change_status(signaal=signaal, actor=region.zorg_a, to_status=Status.AFGESLOTEN)
+    signaal_change_status(
+        signaal=signaal,
+        actor=region.zorg_a,
+        access=user_flags(region.zorg_a, signaal.dossier),
+        to_status=Status.AFGESLOTEN,
+    )
     signaal.refresh_from_db()
     assert signaal.closed_at is not None
     assert abs(signaal.closed_at - signaal.last_activity_at) < datetime.timedelta(seconds=1)
-    signaal_change_status(signaal=signaal, actor=region.zorg_a, to_status=Status.IN_BESPREKING)
+    signaal_change_status(
+        signaal=signaal,
+        actor=region.zorg_a,
+        access=user_flags(region.zorg_a, signaal.dossier),
+        to_status=Status.IN_BESPREKING,
+    )
     signaal.refresh_from_db()
     assert signaal.closed_at is None
 
@@ -535,13 +671,27 @@ def test_closing_records_when_and_reopening_clears_it(region):
 def test_search_text_holds_title_text_and_every_supplement(region):
     signaal = log(region, title="Pesten", text="Op de speelplaats")
     aanvulling = aanvulling_add(
-        signaal=signaal, author=region.zorg_a, kind=Kind.DUIDING, text="Vooral tijdens de middag"
+        signaal=signaal,
+        author=region.zorg_a,
+        access=user_flags(region.zorg_a, signaal.dossier),
+        kind=Kind.DUIDING,
+        text="Vooral tijdens de middag",
     )
     signaal.refresh_from_db()
     for part in ("Pesten", "Op de speelplaats", "Vooral tijdens de middag"):
         assert part in signaal.search_text
-    aanvulling_correct(aanvulling=aanvulling, author=region.zorg_a, text="Vooral na school")
-    signaal_update(signaal=signaal, editor=region.zorg_a, **update_values(signaal, title="Plagen"))
+    aanvulling_correct(
+        aanvulling=aanvulling,
+        author=region.zorg_a,
+        access=user_flags(region.zorg_a, aanvulling.signaal.dossier),
+        text="Vooral na school",
+    )
+    signaal_update(
+        signaal=signaal,
+        editor=region.zorg_a,
+        access=user_flags(region.zorg_a, signaal.dossier),
+        **update_values(signaal, title="Plagen"),
+    )
     signaal.refresh_from_db()
     assert "Vooral na school" in signaal.search_text
     assert "Plagen" in signaal.search_text

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from dossier.core.access import user_flags
 from dossier.core.services import AccessLevel
 from dossier.meldingen.models import Notification
 from samenwerking.schoolyear import school_year_of
@@ -603,6 +604,7 @@ def schools(region):
     access_grant(
         dossier=third.dossier,
         granted_by=directie_third,
+        access=user_flags(directie_third, third.dossier),
         user=colleague,
         level=AccessLevel.CONTRIBUTE,
     )

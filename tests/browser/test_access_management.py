@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from accounts.roles import Role
 from accounts.tests.factories import MembershipFactory, OrganisationFactory, PartnershipFactory
 from conftest import build_region
-from dossier.core.access import PERM_CONTRIBUTE, PERM_VIEW
+from dossier.core.access import PERM_CONTRIBUTE, PERM_VIEW, user_flags
 from dossier.core.models import AuditEvent
 from dossier.core.services import access_grant
 
@@ -116,7 +116,11 @@ def test_keyboard_only_skip_link_and_search_by_instellingsnummer(
     PartnershipFactory(school=school_c, partner=region.clb_a)
     directie_c = MembershipFactory(role=Role.DIRECTIE, organisation=school_c).user
     access_grant(
-        dossier=school_c.dossier, granted_by=directie_c, user=region.clb_medewerker_a, level="view"
+        dossier=school_c.dossier,
+        granted_by=directie_c,
+        access=user_flags(directie_c, school_c.dossier),
+        user=region.clb_medewerker_a,
+        level="view",
     )
 
     login(region.clb_medewerker_a)

@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 from conftest import build_region
 from consultatie.models import AskedBy, Consultatie, Status, SubjectKind
 from consultatie.services import consultatie_create
+from dossier.core.access import user_flags
 from dossier.core.models import AuditEvent, Thema
 from tests.browser.conftest import SHOTS
 
@@ -62,6 +63,7 @@ def test_clb_writes_a_note_beside_earlier_advice_and_the_zorgcoordinator_finds_i
     earlier = consultatie_create(
         dossier=dossier,
         author=clb,
+        access=user_flags(clb, dossier),
         themas=[leren],
         date=timezone.localdate() - datetime.timedelta(days=100),
         asked_by=AskedBy.LEERKRACHT,

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from playwright.sync_api import Page, expect
 
 from conftest import build_region
+from dossier.core.access import user_flags
 from dossier.core.models import AuditEvent, Thema
 from dossier.rapporten.models import Report
 from signalen.models import Aanvulling, Bron, Gebeurtenis, Signaal
@@ -157,7 +158,13 @@ def test_filters_and_overdue_in_my_schools_list(
 ):
     today = timezone.localdate()
     author = region.clb_medewerker_a
-    common = {"dossier": region.dossier_a, "author": author, "thema": thema, "bron": bron}
+    common = {
+        "dossier": region.dossier_a,
+        "author": author,
+        "access": user_flags(author, region.dossier_a),
+        "thema": thema,
+        "bron": bron,
+    }
     overdue = signaal_create(
         title="Verzuim na de middagpauze", text="Vaker laat terug van thuis.", **common
     )
@@ -171,11 +178,18 @@ def test_filters_and_overdue_in_my_schools_list(
     discussed = signaal_create(
         title="Taalachterstand bij kleuters", text="Logopedie vaker nodig.", **common
     )
-    aanvulling_add(signaal=discussed, author=author, kind=Kind.DUIDING, text="Vooral in K3.")
+    aanvulling_add(
+        signaal=discussed,
+        author=author,
+        access=user_flags(author, discussed.dossier),
+        kind=Kind.DUIDING,
+        text="Vooral in K3.",
+    )
     # A signal of another school, which the CLB medewerker may not read.
     signaal_create(
         dossier=region.dossier_b,
         author=region.directie_b,
+        access=user_flags(region.directie_b, region.dossier_b),
         title="Signaal van een andere school",
         text="Niet zichtbaar voor CLB Leie.",
         thema=thema,
@@ -240,6 +254,7 @@ def test_pdf_overview_is_made_and_downloaded(
     signaal = signaal_create(
         dossier=dossier,
         author=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, dossier),
         title="Meer afwezigheden op maandag",
         text="Vooral in het derde en vierde leerjaar.",
         thema=thema,

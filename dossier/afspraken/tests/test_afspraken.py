@@ -50,6 +50,7 @@ def draft(region, *, user=None, parties=None, evaluation_date=None, **kwargs):
     return afspraak_create(
         dossier=region.dossier_a,
         user=user or region.directie_a,
+        access=user_flags(user or region.directie_a, region.dossier_a),
         title=kwargs.pop("title", "Consultatiemomenten"),
         topic=kwargs.pop("topic", Samenwerkingsafspraak.Topic.CONSULTATIE),
         evaluation_date=evaluation_date or datetime.date(2027, 6, 1),
@@ -60,8 +61,16 @@ def draft(region, *, user=None, parties=None, evaluation_date=None, **kwargs):
 
 def approved(region, **kwargs):
     afspraak = draft(region, **kwargs)
-    afspraak_approve(afspraak=afspraak, user=region.directie_a)
-    afspraak_approve(afspraak=afspraak, user=region.clb_medewerker_a)
+    afspraak_approve(
+        afspraak=afspraak,
+        user=region.directie_a,
+        access=user_flags(region.directie_a, afspraak.dossier),
+    )
+    afspraak_approve(
+        afspraak=afspraak,
+        user=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, afspraak.dossier),
+    )
     afspraak.refresh_from_db()
     assert afspraak.status == Status.APPROVED
     return afspraak
@@ -249,7 +258,11 @@ def test_each_bound_partner_approves_for_its_own_side(region):
     afspraak = draft(region)
     version = afspraak.versies.get()
 
-    approved_school = afspraak_approve(afspraak=afspraak, user=region.directie_a)
+    approved_school = afspraak_approve(
+        afspraak=afspraak,
+        user=region.directie_a,
+        access=user_flags(region.directie_a, afspraak.dossier),
+    )
 
     assert [p.kind for p in approved_school] == ["school"]
     parties = parties_of(version)
@@ -263,7 +276,11 @@ def test_each_bound_partner_approves_for_its_own_side(region):
     assert events.get().detail == f"Consultatiemomenten v1 – {region.school_a.name}"
 
     before = timezone.now()
-    approved_clb = afspraak_approve(afspraak=afspraak, user=region.clb_medewerker_a)
+    approved_clb = afspraak_approve(
+        afspraak=afspraak,
+        user=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, afspraak.dossier),
+    )
 
     assert [p.kind for p in approved_clb] == ["clb"]
     parties = parties_of(version)
@@ -284,10 +301,14 @@ def test_the_status_is_approved_only_when_all_have_approved(region):
     afspraak = draft(region, parties=parties)
 
     for user in (region.directie_a, region.lsc_anker_a):
-        afspraak_approve(afspraak=afspraak, user=user)
+        afspraak_approve(afspraak=afspraak, user=user, access=user_flags(user, afspraak.dossier))
         afspraak.refresh_from_db()
         assert afspraak.status == Status.DRAFT
-    afspraak_approve(afspraak=afspraak, user=region.clb_medewerker_a)
+    afspraak_approve(
+        afspraak=afspraak,
+        user=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, afspraak.dossier),
+    )
     afspraak.refresh_from_db()
     assert afspraak.status == Status.APPROVED
     assert AuditEvent.objects.filter(action="agreement_approved").count() == 3
@@ -295,16 +316,28 @@ def test_the_status_is_approved_only_when_all_have_approved(region):
 
 def test_a_person_approving_twice_is_refused(region):
     afspraak = draft(region)
-    afspraak_approve(afspraak=afspraak, user=region.directie_a)
+    afspraak_approve(
+        afspraak=afspraak,
+        user=region.directie_a,
+        access=user_flags(region.directie_a, afspraak.dossier),
+    )
 
     with pytest.raises(ValidationError) as refused:
-        afspraak_approve(afspraak=afspraak, user=region.directie_a)
+        afspraak_approve(
+            afspraak=afspraak,
+            user=region.directie_a,
+            access=user_flags(region.directie_a, afspraak.dossier),
+        )
     assert refused.value.messages == [
         _("There is nothing left for you to approve in this version.")
     ]
     # A colleague on the same side: the school has already approved.
     with pytest.raises(ValidationError):
-        afspraak_approve(afspraak=afspraak, user=region.zorg_a)
+        afspraak_approve(
+            afspraak=afspraak,
+            user=region.zorg_a,
+            access=user_flags(region.zorg_a, afspraak.dossier),
+        )
     school = parties_of(afspraak.versies.get())["school"]
     assert school.approved_by == region.directie_a
     assert AuditEvent.objects.filter(action="agreement_approved").count() == 1
@@ -313,9 +346,10 @@ def test_a_person_approving_twice_is_refused(region):
 @pytest.mark.parametrize("persona", ["lsc_anker_a", "pbd_begeleider_a", "clb_medewerker_other"])
 def test_someone_not_bound_cannot_approve(region, persona):
     afspraak = draft(region)
+    user = region.persona(persona)
 
     with pytest.raises(ValidationError):
-        afspraak_approve(afspraak=afspraak, user=region.persona(persona))
+        afspraak_approve(afspraak=afspraak, user=user, access=user_flags(user, region.dossier_a))
     assert not AfspraakPartij.objects.filter(approved_at__isnull=False).exists()
 
 
@@ -413,6 +447,7 @@ def test_changing_an_approved_agreement_makes_version_2_to_approve_again(client,
     changed = afspraak_change(
         afspraak=afspraak,
         user=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, afspraak.dossier),
         title="Consultatiemomenten (bijgesteld)",
         topic=Samenwerkingsafspraak.Topic.CONSULTATIE,
         evaluation_date=datetime.date(2027, 9, 1),
@@ -446,8 +481,16 @@ def test_changing_an_approved_agreement_makes_version_2_to_approve_again(client,
     assert str(region.clb_medewerker_a) in content
 
     # Approving again, for version 2.
-    afspraak_approve(afspraak=afspraak, user=region.directie_a)
-    afspraak_approve(afspraak=afspraak, user=region.clb_medewerker_a)
+    afspraak_approve(
+        afspraak=afspraak,
+        user=region.directie_a,
+        access=user_flags(region.directie_a, afspraak.dossier),
+    )
+    afspraak_approve(
+        afspraak=afspraak,
+        user=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, afspraak.dossier),
+    )
     afspraak.refresh_from_db()
     assert afspraak.status == Status.APPROVED
     assert AuditEvent.objects.filter(detail__contains=" v2 – ").count() == 2
@@ -459,6 +502,7 @@ def test_a_change_can_bind_another_partner_who_then_sees_it(client, region):
     afspraak_change(
         afspraak=afspraak,
         user=region.directie_a,
+        access=user_flags(region.directie_a, afspraak.dossier),
         title=afspraak.title,
         topic=afspraak.topic,
         evaluation_date=afspraak.evaluation_date,
@@ -479,6 +523,7 @@ def test_only_a_bound_partner_may_change_it(region):
         afspraak_change(
             afspraak=afspraak,
             user=region.lsc_anker_a,
+            access=user_flags(region.lsc_anker_a, afspraak.dossier),
             title="Overgenomen",
             topic=afspraak.topic,
             evaluation_date=afspraak.evaluation_date,
@@ -524,7 +569,12 @@ def test_set_status_is_refused_while_draft(region):
     afspraak = draft(region)
 
     with pytest.raises(ValidationError) as refused:
-        afspraak_set_status(afspraak=afspraak, user=region.directie_a, status=Status.EVALUATED)
+        afspraak_set_status(
+            afspraak=afspraak,
+            user=region.directie_a,
+            access=user_flags(region.directie_a, afspraak.dossier),
+            status=Status.EVALUATED,
+        )
 
     assert refused.value.messages == [_("Every partner must approve the agreement first.")]
     afspraak.refresh_from_db()
@@ -535,7 +585,12 @@ def test_set_status_is_refused_while_draft(region):
 def test_set_status_after_approval(region, status):
     afspraak = approved(region)
 
-    afspraak_set_status(afspraak=afspraak, user=region.clb_medewerker_a, status=status)
+    afspraak_set_status(
+        afspraak=afspraak,
+        user=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, afspraak.dossier),
+        status=status,
+    )
 
     afspraak.refresh_from_db()
     assert afspraak.status == status
@@ -546,7 +601,12 @@ def test_set_status_refuses_other_statuses(region, status):
     afspraak = approved(region)
 
     with pytest.raises(ValidationError):
-        afspraak_set_status(afspraak=afspraak, user=region.directie_a, status=status)
+        afspraak_set_status(
+            afspraak=afspraak,
+            user=region.directie_a,
+            access=user_flags(region.directie_a, afspraak.dossier),
+            status=status,
+        )
     afspraak.refresh_from_db()
     assert afspraak.status == Status.APPROVED
 
@@ -555,7 +615,12 @@ def test_set_status_is_for_bound_partners_only(region):
     afspraak = approved(region)
 
     with pytest.raises(PermissionDenied):
-        afspraak_set_status(afspraak=afspraak, user=region.lsc_anker_a, status=Status.EXPIRED)
+        afspraak_set_status(
+            afspraak=afspraak,
+            user=region.lsc_anker_a,
+            access=user_flags(region.lsc_anker_a, afspraak.dossier),
+            status=Status.EXPIRED,
+        )
 
 
 def test_set_status_through_the_page(client, region):
@@ -643,7 +708,7 @@ def test_remind_tells_every_side_an_agreement_binds(region, django_capture_on_co
     }
     afspraak = draft(region, parties=parties, evaluation_date=TODAY + datetime.timedelta(5))
     for user in (region.directie_a, region.clb_medewerker_a, region.lsc_anker_a):
-        afspraak_approve(afspraak=afspraak, user=user)
+        afspraak_approve(afspraak=afspraak, user=user, access=user_flags(user, afspraak.dossier))
     # The PBD has a read grant only: it cannot approve, so the agreement stays a draft.
     afspraak.refresh_from_db()
     assert afspraak.status == Status.DRAFT
@@ -690,6 +755,7 @@ def test_a_changed_agreement_can_be_reminded_again_after_approval(
     afspraak_change(
         afspraak=afspraak,
         user=region.directie_a,
+        access=user_flags(region.directie_a, afspraak.dossier),
         title=afspraak.title,
         topic=afspraak.topic,
         evaluation_date=TODAY + datetime.timedelta(20),
@@ -700,8 +766,16 @@ def test_a_changed_agreement_can_be_reminded_again_after_approval(
     assert afspraak.reminded_at is None
     with django_capture_on_commit_callbacks(execute=True):
         assert afspraken_remind(today=TODAY) == 0  # a draft is not reminded
-    afspraak_approve(afspraak=afspraak, user=region.directie_a)
-    afspraak_approve(afspraak=afspraak, user=region.clb_medewerker_a)
+    afspraak_approve(
+        afspraak=afspraak,
+        user=region.directie_a,
+        access=user_flags(region.directie_a, afspraak.dossier),
+    )
+    afspraak_approve(
+        afspraak=afspraak,
+        user=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, afspraak.dossier),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert afspraken_remind(today=TODAY) == 1
 
@@ -723,7 +797,12 @@ def test_afspraken_due_lists_agreements_to_evaluate_for_the_bound_sides(region):
     today = timezone.localdate()
     soon = approved(region, title="Binnenkort", evaluation_date=today + datetime.timedelta(20))
     marked = approved(region, title="Gemarkeerd", evaluation_date=today + datetime.timedelta(200))
-    afspraak_set_status(afspraak=marked, user=region.directie_a, status=Status.TO_EVALUATE)
+    afspraak_set_status(
+        afspraak=marked,
+        user=region.directie_a,
+        access=user_flags(region.directie_a, marked.dossier),
+        status=Status.TO_EVALUATE,
+    )
     approved(region, title="Veel later", evaluation_date=today + datetime.timedelta(200))
     draft(region, title="Ontwerp", evaluation_date=today)
 

@@ -21,6 +21,7 @@ from consultatie.tests.factories import ConsultatieFactory, ThemaFactory
 from dossier.bewaring.models import DeletionLog, RetentionPolicy
 from dossier.bewaring.services import cutoff_for, retention_purge
 from dossier.bewaring.tasks import purge_expired_records
+from dossier.core.access import user_flags
 from dossier.core.models import AuditEvent
 from signalen.models import Bron, Signaal
 from signalen.services import signaal_create
@@ -70,6 +71,7 @@ def signaal(region, thema, *, closed_at=None):
     made = signaal_create(
         dossier=region.dossier_a,
         author=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, region.dossier_a),
         title="Veel meldingen van pesten",
         text="Meer ouders melden pesten sinds de herfstvakantie.",
         thema=thema,
@@ -92,7 +94,12 @@ def result_of(results, record_type):
 
 def test_a_note_closed_two_school_years_ago_is_deleted(region, thema, policies):
     expired = note(region, thema, closed_at=at(2024, 3, 1))
-    opmerking_add(note=expired, author=region.zorg_a, text="Het kennismakingsmoment liep goed.")
+    opmerking_add(
+        note=expired,
+        author=region.zorg_a,
+        access=user_flags(region.zorg_a, expired.dossier),
+        text="Het kennismakingsmoment liep goed.",
+    )
     kept = note(region, thema, closed_at=at(2024, 9, 15))
     still_open = note(region, thema)
 

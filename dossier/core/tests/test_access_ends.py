@@ -25,6 +25,7 @@ from dossier.core.access import (
     dossiers_for_user,
     people_with_access,
     require_section,
+    user_flags,
 )
 from dossier.core.services import AccessLevel, access_grant
 
@@ -208,6 +209,7 @@ def test_the_new_clb_of_a_school_does_not_inherit_the_old_clbs_grants(region):
     access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=newcomer,
         level=AccessLevel.VIEW,
     )
@@ -297,6 +299,7 @@ def test_pbd_with_a_contribute_grant_still_may_not_write_signalen(region):
     access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=region.pbd_begeleider_a,
         level=AccessLevel.CONTRIBUTE,
     )
@@ -332,6 +335,7 @@ def test_zorg_a_with_a_delegated_manage_right_opens_toegang(region):
     access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=region.zorg_a,
         level=AccessLevel.CONTRIBUTE,
         can_manage=True,
@@ -397,6 +401,7 @@ def test_sql_and_python_paths_agree_after_partnerships_and_memberships_change(re
     access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=region.zorg_a,
         level=AccessLevel.VIEW,
         can_manage=True,

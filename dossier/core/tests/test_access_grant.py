@@ -62,6 +62,7 @@ def test_directie_grants_read_access_to_a_zorgteam_member(region):
     access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=begeleider,
         level=AccessLevel.VIEW,
     )
@@ -80,6 +81,7 @@ def test_directie_grants_contribute_access_to_a_zorgteam_member(region):
     access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=zorgleerkracht,
         level=AccessLevel.CONTRIBUTE,
     )
@@ -97,6 +99,7 @@ def test_leerkracht_or_administratief_cannot_be_granted_access_and_is_told_why(r
         access_grant(
             dossier=region.dossier_a,
             granted_by=region.directie_a,
+            access=user_flags(region.directie_a, region.dossier_a),
             user=person,
             level=AccessLevel.VIEW,
         )
@@ -115,6 +118,7 @@ def test_the_leerkracht_persona_cannot_be_granted_access_either(region):
         access_grant(
             dossier=region.dossier_a,
             granted_by=region.directie_a,
+            access=user_flags(region.directie_a, region.dossier_a),
             user=region.leerkracht_a,
             level=AccessLevel.CONTRIBUTE,
         )
@@ -128,6 +132,7 @@ def test_another_directie_member_needs_no_grant_and_is_told_so(region):
         access_grant(
             dossier=region.dossier_a,
             granted_by=region.directie_a,
+            access=user_flags(region.directie_a, region.dossier_a),
             user=adjunct,
             level=AccessLevel.VIEW,
         )
@@ -148,6 +153,7 @@ def test_staff_of_an_active_partner_can_be_granted_access(region, partner, role,
     access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=person,
         level=AccessLevel.CONTRIBUTE,
     )
@@ -164,6 +170,7 @@ def test_staff_of_a_clb_that_is_not_a_partner_is_refused(region):
         access_grant(
             dossier=region.dossier_a,
             granted_by=region.directie_a,
+            access=user_flags(region.directie_a, region.dossier_a),
             user=outsider,
             level=AccessLevel.VIEW,
         )
@@ -185,6 +192,7 @@ def test_staff_of_a_clb_that_is_no_longer_a_partner_is_refused(region):
         access_grant(
             dossier=region.dossier_a,
             granted_by=region.directie_a,
+            access=user_flags(region.directie_a, region.dossier_a),
             user=former_partner_staff,
             level=AccessLevel.VIEW,
         )
@@ -196,6 +204,7 @@ def test_the_stale_grant_of_a_non_partner_cannot_be_raised_to_contribute(region)
         access_grant(
             dossier=region.dossier_a,
             granted_by=region.directie_a,
+            access=user_flags(region.directie_a, region.dossier_a),
             user=region.clb_medewerker_other,
             level=AccessLevel.CONTRIBUTE,
         )
@@ -210,6 +219,7 @@ def test_a_person_whose_membership_ended_is_refused(region):
         access_grant(
             dossier=region.dossier_a,
             granted_by=region.directie_a,
+            access=user_flags(region.directie_a, region.dossier_a),
             user=begeleider,
             level=AccessLevel.VIEW,
         )
@@ -222,6 +232,7 @@ def test_a_person_without_any_role_is_refused(region):
         access_grant(
             dossier=region.dossier_a,
             granted_by=region.directie_a,
+            access=user_flags(region.directie_a, region.dossier_a),
             user=stranger,
             level=AccessLevel.VIEW,
         )
@@ -234,6 +245,7 @@ def test_zorgteam_member_of_another_school_is_refused(region):
         access_grant(
             dossier=region.dossier_a,
             granted_by=region.directie_a,
+            access=user_flags(region.directie_a, region.dossier_a),
             user=elsewhere,
             level=AccessLevel.VIEW,
         )
@@ -247,6 +259,7 @@ def test_a_switched_off_account_is_refused(region):
         access_grant(
             dossier=region.dossier_a,
             granted_by=region.directie_a,
+            access=user_flags(region.directie_a, region.dossier_a),
             user=begeleider,
             level=AccessLevel.VIEW,
         )
@@ -260,6 +273,7 @@ def test_an_unknown_level_is_refused(region):
         access_grant(
             dossier=region.dossier_a,
             granted_by=region.directie_a,
+            access=user_flags(region.directie_a, region.dossier_a),
             user=begeleider,
             level="manage",
         )
@@ -285,10 +299,13 @@ def test_an_unknown_level_is_refused(region):
 def test_only_managers_may_grant_others_get_permission_denied(region, persona):
     begeleider = member(region.school_a, Role.LEERLINGENBEGELEIDER)
 
+    actor = region.persona(persona)
+
     with pytest.raises(PermissionDenied):
         access_grant(
             dossier=region.dossier_a,
-            granted_by=region.persona(persona),
+            granted_by=actor,
+            access=user_flags(actor, region.dossier_a),
             user=begeleider,
             level=AccessLevel.VIEW,
         )
@@ -304,6 +321,7 @@ def test_a_superuser_without_a_role_at_the_school_may_not_grant(region):
         access_grant(
             dossier=region.dossier_a,
             granted_by=superuser,
+            access=user_flags(superuser, region.dossier_a),
             user=begeleider,
             level=AccessLevel.VIEW,
         )
@@ -311,10 +329,12 @@ def test_a_superuser_without_a_role_at_the_school_may_not_grant(region):
 
 @pytest.mark.parametrize("persona", ["zorg_a", "clb_medewerker_a", "platform_admin"])
 def test_only_managers_may_revoke_others_get_permission_denied(region, persona):
+    actor = region.persona(persona)
     with pytest.raises(PermissionDenied):
         access_revoke(
             dossier=region.dossier_a,
-            revoked_by=region.persona(persona),
+            revoked_by=actor,
+            access=user_flags(actor, region.dossier_a),
             user=region.pbd_begeleider_a,
         )
     assert codenames(region.dossier_a, region.pbd_begeleider_a) == {PERM_VIEW}
@@ -324,6 +344,7 @@ def test_zorgteam_member_with_delegated_manage_right_may_grant(region):
     access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=region.zorg_a,
         level=AccessLevel.CONTRIBUTE,
         can_manage=True,
@@ -333,6 +354,7 @@ def test_zorgteam_member_with_delegated_manage_right_may_grant(region):
     event = access_grant(
         dossier=region.dossier_a,
         granted_by=region.zorg_a,
+        access=user_flags(region.zorg_a, region.dossier_a),
         user=begeleider,
         level=AccessLevel.VIEW,
     )
@@ -345,6 +367,7 @@ def test_a_delegated_manager_whose_role_became_leerkracht_may_no_longer_grant(re
     access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=region.zorg_a,
         level=AccessLevel.CONTRIBUTE,
         can_manage=True,
@@ -358,6 +381,7 @@ def test_a_delegated_manager_whose_role_became_leerkracht_may_no_longer_grant(re
         access_grant(
             dossier=region.dossier_a,
             granted_by=region.zorg_a,
+            access=user_flags(region.zorg_a, region.dossier_a),
             user=begeleider,
             level=AccessLevel.VIEW,
         )
@@ -371,6 +395,7 @@ def test_a_directie_whose_membership_ended_may_no_longer_grant(region):
         access_grant(
             dossier=region.dossier_a,
             granted_by=region.directie_a,
+            access=user_flags(region.directie_a, region.dossier_a),
             user=begeleider,
             level=AccessLevel.VIEW,
         )
@@ -385,6 +410,7 @@ def test_can_manage_is_given_to_a_school_zorgteam_member(region):
     access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=begeleider,
         level=AccessLevel.VIEW,
         can_manage=True,
@@ -404,6 +430,7 @@ def test_can_manage_is_refused_for_partner_staff(region, persona):
         access_grant(
             dossier=region.dossier_a,
             granted_by=region.directie_a,
+            access=user_flags(region.directie_a, region.dossier_a),
             user=person,
             level=AccessLevel.CONTRIBUTE,
             can_manage=True,
@@ -417,6 +444,7 @@ def test_a_manager_cannot_change_their_own_access(region):
     access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=region.zorg_a,
         level=AccessLevel.CONTRIBUTE,
         can_manage=True,
@@ -427,12 +455,18 @@ def test_a_manager_cannot_change_their_own_access(region):
         access_grant(
             dossier=region.dossier_a,
             granted_by=region.zorg_a,
+            access=user_flags(region.zorg_a, region.dossier_a),
             user=region.zorg_a,
             level=AccessLevel.VIEW,
             can_manage=True,
         )
     with pytest.raises(ValidationError):
-        access_revoke(dossier=region.dossier_a, revoked_by=region.zorg_a, user=region.zorg_a)
+        access_revoke(
+            dossier=region.dossier_a,
+            revoked_by=region.zorg_a,
+            access=user_flags(region.zorg_a, region.dossier_a),
+            user=region.zorg_a,
+        )
 
     assert codenames(region.dossier_a, region.zorg_a) == {PERM_VIEW, PERM_CONTRIBUTE, PERM_MANAGE}
     assert AuditEvent.objects.count() == count
@@ -443,6 +477,7 @@ def test_the_directie_cannot_grant_itself_anything(region):
         access_grant(
             dossier=region.dossier_a,
             granted_by=region.directie_a,
+            access=user_flags(region.directie_a, region.dossier_a),
             user=region.directie_a,
             level=AccessLevel.VIEW,
         )
@@ -456,6 +491,7 @@ def test_granting_the_same_access_twice_is_refused(region):
         access_grant(
             dossier=region.dossier_a,
             granted_by=region.directie_a,
+            access=user_flags(region.directie_a, region.dossier_a),
             user=region.zorg_a,
             level=AccessLevel.CONTRIBUTE,
         )
@@ -468,6 +504,7 @@ def test_changing_the_level_records_access_changed(region):
     event = access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=region.zorg_a,
         level=AccessLevel.VIEW,
     )
@@ -483,6 +520,7 @@ def test_adding_and_dropping_the_manage_right_is_a_change(region):
     added = access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=region.zorg_a,
         level=AccessLevel.CONTRIBUTE,
         can_manage=True,
@@ -490,6 +528,7 @@ def test_adding_and_dropping_the_manage_right_is_a_change(region):
     dropped = access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=region.zorg_a,
         level=AccessLevel.CONTRIBUTE,
         can_manage=False,
@@ -510,7 +549,10 @@ def test_revoke_removes_effective_access_and_records_access_revoked(region):
     assert has_dossier(region.clb_medewerker_a, region.dossier_a)
 
     event = access_revoke(
-        dossier=region.dossier_a, revoked_by=region.directie_a, user=region.clb_medewerker_a
+        dossier=region.dossier_a,
+        revoked_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
+        user=region.clb_medewerker_a,
     )
 
     assert event.action == AuditEvent.Action.ACCESS_REVOKED
@@ -525,14 +567,20 @@ def test_revoking_someone_without_a_grant_is_refused(region):
 
     with pytest.raises(ValidationError, match=re.escape(str(region.leerkracht_a))):
         access_revoke(
-            dossier=region.dossier_a, revoked_by=region.directie_a, user=region.leerkracht_a
+            dossier=region.dossier_a,
+            revoked_by=region.directie_a,
+            access=user_flags(region.directie_a, region.dossier_a),
+            user=region.leerkracht_a,
         )
     assert events(region.dossier_a).count() == count
 
 
 def test_a_stale_grant_can_be_revoked(region):
     access_revoke(
-        dossier=region.dossier_a, revoked_by=region.directie_a, user=region.clb_medewerker_other
+        dossier=region.dossier_a,
+        revoked_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
+        user=region.clb_medewerker_other,
     )
     assert codenames(region.dossier_a, region.clb_medewerker_other) == set()
 
@@ -541,12 +589,16 @@ def test_revoking_on_one_dossier_leaves_grants_on_another(region):
     access_grant(
         dossier=region.dossier_b,
         granted_by=region.directie_b,
+        access=user_flags(region.directie_b, region.dossier_b),
         user=region.clb_medewerker_other,
         level=AccessLevel.VIEW,
     )
 
     access_revoke(
-        dossier=region.dossier_a, revoked_by=region.directie_a, user=region.clb_medewerker_other
+        dossier=region.dossier_a,
+        revoked_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
+        user=region.clb_medewerker_other,
     )
 
     assert codenames(region.dossier_b, region.clb_medewerker_other) == {PERM_VIEW}
@@ -563,17 +615,24 @@ def test_every_grant_and_revoke_writes_an_audit_event_with_actor_subject_and_det
     access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=begeleider,
         level=AccessLevel.VIEW,
     )
     access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=begeleider,
         level=AccessLevel.CONTRIBUTE,
         can_manage=True,
     )
-    access_revoke(dossier=region.dossier_a, revoked_by=region.directie_a, user=begeleider)
+    access_revoke(
+        dossier=region.dossier_a,
+        revoked_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
+        user=begeleider,
+    )
 
     new = list(
         events(region.dossier_a)
@@ -765,6 +824,7 @@ def test_revoking_through_the_page_a_grant_on_another_dossier_gives_404(client, 
     access_grant(
         dossier=region.dossier_b,
         granted_by=region.directie_b,
+        access=user_flags(region.directie_b, region.dossier_b),
         user=member(region.school_b, Role.ZORGCOORDINATOR),
         level=AccessLevel.VIEW,
     )
@@ -782,6 +842,7 @@ def test_revoking_own_access_through_the_page_shows_an_error_and_keeps_it(client
     access_grant(
         dossier=region.dossier_a,
         granted_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         user=region.zorg_a,
         level=AccessLevel.CONTRIBUTE,
         can_manage=True,

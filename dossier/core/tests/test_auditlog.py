@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.roles import Role
 from conftest import member
-from dossier.core.access import Section
+from dossier.core.access import Section, user_flags
 from dossier.core.models import AuditEvent
 from dossier.core.services import AccessLevel, access_grant, audit_record
 
@@ -83,6 +83,7 @@ def test_the_audit_log_shows_no_events_of_another_dossier(client, dated):
     access_grant(
         dossier=dated.dossier_b,
         granted_by=dated.directie_b,
+        access=user_flags(dated.directie_b, dated.dossier_b),
         user=member(dated.school_b, Role.ZORGCOORDINATOR),
         level=AccessLevel.VIEW,
     )
@@ -273,7 +274,11 @@ def test_a_cell_starting_with_a_formula_sign_is_neutralised(client, dated):
         last_name="",
     )
     access_grant(
-        dossier=dated.dossier_a, granted_by=dated.directie_a, user=sneaky, level=AccessLevel.VIEW
+        dossier=dated.dossier_a,
+        granted_by=dated.directie_a,
+        access=user_flags(dated.directie_a, dated.dossier_a),
+        user=sneaky,
+        level=AccessLevel.VIEW,
     )
     audit_record(
         dossier=dated.dossier_a,

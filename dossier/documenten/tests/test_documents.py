@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from dossier.core.access import user_flags
 from dossier.core.models import AuditEvent
 from dossier.documenten.models import Document, DocumentVersie
 from dossier.documenten.services import (
@@ -44,6 +45,7 @@ def share(region, *, user=None, dossier=None, name="afspraken.pdf", content=None
     return document_upload(
         dossier=dossier or region.dossier_a,
         user=user or region.zorg_a,
+        access=user_flags(user or region.zorg_a, dossier or region.dossier_a),
         uploaded=upload(name, content if content is not None else pdf_bytes(name)),
         title=kwargs.pop("title", "Samenwerkingsafspraken 2026-2027"),
         kind=kwargs.pop("kind", Document.Kind.SAMENWERKINGSAFSPRAKEN),
@@ -285,10 +287,14 @@ def test_a_new_version_keeps_the_earlier_ones_downloadable_and_numbered(client, 
     second = document_new_version(
         document=document,
         user=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, document.dossier),
         uploaded=upload("afspraken-v2.pdf", pdf_bytes("tweede")),
     )
     third = document_new_version(
-        document=document, user=region.zorg_a, uploaded=upload("schema.png", PNG)
+        document=document,
+        user=region.zorg_a,
+        access=user_flags(region.zorg_a, document.dossier),
+        uploaded=upload("schema.png", PNG),
     )
 
     assert (first.number, second.number, third.number) == (1, 2, 3)
@@ -353,10 +359,17 @@ def test_the_read_only_pbd_may_not_add_versions_or_delete(client, region):
     assert client.post(links["delete"]).status_code == 403
     with pytest.raises(PermissionDenied):
         document_new_version(
-            document=document, user=region.pbd_begeleider_a, uploaded=upload("v2.pdf", pdf_bytes())
+            document=document,
+            user=region.pbd_begeleider_a,
+            access=user_flags(region.pbd_begeleider_a, document.dossier),
+            uploaded=upload("v2.pdf", pdf_bytes()),
         )
     with pytest.raises(PermissionDenied):
-        document_delete(document=document, user=region.pbd_begeleider_a)
+        document_delete(
+            document=document,
+            user=region.pbd_begeleider_a,
+            access=user_flags(region.pbd_begeleider_a, document.dossier),
+        )
     document.refresh_from_db()
     assert document.deleted_at is None
     assert document.versies.count() == 1
@@ -376,10 +389,17 @@ def test_a_contributor_outside_the_audience_may_not_change_it(client, region):
     assert client.post(links["delete"]).status_code == 404
     with pytest.raises(PermissionDenied):
         document_new_version(
-            document=document, user=region.lsc_anker_a, uploaded=upload("v2.pdf", pdf_bytes())
+            document=document,
+            user=region.lsc_anker_a,
+            access=user_flags(region.lsc_anker_a, document.dossier),
+            uploaded=upload("v2.pdf", pdf_bytes()),
         )
     with pytest.raises(PermissionDenied):
-        document_delete(document=document, user=region.lsc_anker_a)
+        document_delete(
+            document=document,
+            user=region.lsc_anker_a,
+            access=user_flags(region.lsc_anker_a, document.dossier),
+        )
     assert document.versies.count() == 1
 
 
@@ -432,7 +452,11 @@ def test_the_bin_shows_only_the_documents_of_the_persons_audience(client, region
     school_only = share(region, for_clb=False, title="Alleen voor de school")
     shared = share(region, title="Met het CLB")
     for document in (school_only, shared):
-        document_delete(document=document, user=region.zorg_a)
+        document_delete(
+            document=document,
+            user=region.zorg_a,
+            access=user_flags(region.zorg_a, document.dossier),
+        )
 
     client.force_login(region.clb_medewerker_a)
     response = client.get(urls(shared)["bin"])
@@ -450,7 +474,9 @@ def test_a_document_in_the_bin_can_be_opened_from_the_bin_to_restore_it(client, 
     so the link gives 404 and the Restore button can never be reached.
     """
     document = share(region)
-    document_delete(document=document, user=region.zorg_a)
+    document_delete(
+        document=document, user=region.zorg_a, access=user_flags(region.zorg_a, document.dossier)
+    )
     links = urls(document)
     client.force_login(region.zorg_a)
 
@@ -464,24 +490,43 @@ def test_a_document_in_the_bin_can_be_opened_from_the_bin_to_restore_it(client, 
 
 def test_restore_and_delete_refuse_people_outside_the_audience(region):
     document = share(region)
-    document_delete(document=document, user=region.zorg_a)
+    document_delete(
+        document=document, user=region.zorg_a, access=user_flags(region.zorg_a, document.dossier)
+    )
 
     with pytest.raises(PermissionDenied):
-        document_restore(document=document, user=region.lsc_anker_a)
+        document_restore(
+            document=document,
+            user=region.lsc_anker_a,
+            access=user_flags(region.lsc_anker_a, document.dossier),
+        )
     with pytest.raises(PermissionDenied):
-        document_restore(document=document, user=region.pbd_begeleider_a)
-    document_restore(document=document, user=region.clb_medewerker_a)
+        document_restore(
+            document=document,
+            user=region.pbd_begeleider_a,
+            access=user_flags(region.pbd_begeleider_a, document.dossier),
+        )
+    document_restore(
+        document=document,
+        user=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, document.dossier),
+    )
     document.refresh_from_db()
     assert document.deleted_at is None
 
 
 def test_a_document_in_the_bin_takes_no_new_version(region):
     document = share(region)
-    document_delete(document=document, user=region.zorg_a)
+    document_delete(
+        document=document, user=region.zorg_a, access=user_flags(region.zorg_a, document.dossier)
+    )
 
     with pytest.raises(PermissionDenied):
         document_new_version(
-            document=document, user=region.zorg_a, uploaded=upload("v2.pdf", pdf_bytes())
+            document=document,
+            user=region.zorg_a,
+            access=user_flags(region.zorg_a, document.dossier),
+            uploaded=upload("v2.pdf", pdf_bytes()),
         )
     assert document.versies.count() == 1
 
@@ -490,12 +535,19 @@ def test_purge_removes_documents_over_30_days_in_the_bin_with_their_files(region
     now = timezone.now()
     old = share(region, title="Lang geleden verwijderd")
     document_new_version(
-        document=old, user=region.zorg_a, uploaded=upload("v2.pdf", pdf_bytes("2"))
+        document=old,
+        user=region.zorg_a,
+        access=user_flags(region.zorg_a, old.dossier),
+        uploaded=upload("v2.pdf", pdf_bytes("2")),
     )
     young = share(region, title="Pas verwijderd")
     kept = share(region, title="Niet verwijderd")
     for document in (old, young):
-        document_delete(document=document, user=region.zorg_a)
+        document_delete(
+            document=document,
+            user=region.zorg_a,
+            access=user_flags(region.zorg_a, document.dossier),
+        )
     Document.objects.filter(pk=old.pk).update(deleted_at=now - datetime.timedelta(days=31))
     Document.objects.filter(pk=young.pk).update(deleted_at=now - datetime.timedelta(days=29))
     old_files = set(old.versies.values_list("file", flat=True))
@@ -519,7 +571,9 @@ def test_the_purge_task_uses_the_service(region, media_root):
     from dossier.documenten.tasks import purge_document_bin
 
     document = share(region)
-    document_delete(document=document, user=region.zorg_a)
+    document_delete(
+        document=document, user=region.zorg_a, access=user_flags(region.zorg_a, document.dossier)
+    )
     Document.objects.filter(pk=document.pk).update(
         deleted_at=timezone.now() - datetime.timedelta(days=40)
     )

@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from dossier.core.access import user_flags
 from dossier.documenten.models import Document, DocumentVersie
 from dossier.documenten.services import document_new_version, document_upload
 from dossier.documenten.uploads import ALLOWED, check_upload, max_upload_bytes, safe_filename
@@ -96,6 +97,7 @@ def share(region, uploaded, **kwargs) -> Document:
     return document_upload(
         dossier=region.dossier_a,
         user=region.zorg_a,
+        access=user_flags(region.zorg_a, region.dossier_a),
         uploaded=uploaded,
         title=kwargs.pop("title", "Samenwerkingsafspraken"),
         kind=kwargs.pop("kind", Document.Kind.SAMENWERKINGSAFSPRAKEN),
@@ -228,7 +230,12 @@ def test_a_hostile_new_version_is_refused_and_the_document_keeps_its_one_version
     name, content, message = HOSTILE[case]
 
     with pytest.raises(ValidationError) as refused:
-        document_new_version(document=document, user=region.zorg_a, uploaded=upload(name, content))
+        document_new_version(
+            document=document,
+            user=region.zorg_a,
+            access=user_flags(region.zorg_a, document.dossier),
+            uploaded=upload(name, content),
+        )
 
     assert refused.value.messages == [message()]
     assert list(document.versies.values_list("number", flat=True)) == [1]

@@ -9,14 +9,17 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dossier.afspraken.services import afspraak_create
+from dossier.core.access import user_flags
 from dossier.documenten.services import document_upload
 from dossier.documenten.tests.test_uploads import pdf_bytes, upload
 from dossier.overleg.models import StructureelOverleg
-from dossier.overleg.services import overleg_may_write, overleg_save
+from dossier.overleg.selectors import overleg_get
+from dossier.overleg.services import overleg_save
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +38,7 @@ def a_document(region, *, dossier=None, user=None, title="Datawijzer 2025-2026",
     return document_upload(
         dossier=dossier or region.dossier_a,
         user=user or region.zorg_a,
+        access=user_flags(user or region.zorg_a, dossier or region.dossier_a),
         uploaded=upload("datawijzer.pdf", pdf_bytes(title)),
         title=title,
         kind="verslag",
@@ -47,6 +51,7 @@ def an_afspraak(region, *, dossier=None, user=None, parties=None, title="Consult
     return afspraak_create(
         dossier=dossier or region.dossier_a,
         user=user or region.directie_a,
+        access=user_flags(user or region.directie_a, dossier or region.dossier_a),
         title=title,
         topic="overleg",
         evaluation_date=datetime.date(2027, 6, 1),
@@ -75,6 +80,7 @@ def record(region, *, user=None, documents=(), afspraken=(), **fields):
     return overleg_save(
         dossier=region.dossier_a,
         user=user or region.directie_a,
+        access=user_flags(user or region.directie_a, region.dossier_a),
         documents=documents,
         afspraken=afspraken,
         **values,
@@ -215,6 +221,7 @@ def test_linking_a_document_or_agreement_of_another_dossier_is_refused(client, r
     their_afspraak = afspraak_create(
         dossier=region.dossier_b,
         user=region.directie_b,
+        access=user_flags(region.directie_b, region.dossier_b),
         title="Hun afspraak",
         topic="overleg",
         evaluation_date=datetime.date(2027, 6, 1),
@@ -316,9 +323,10 @@ def test_the_clb_keeping_the_minutes_edits_that_meeting(client, region):
     kept_by_school = record(region, date=datetime.date(2026, 9, 15), minutes_keeper="school")
     client.force_login(region.clb_medewerker_a)
 
-    assert overleg_may_write(region.clb_medewerker_a, region.dossier_a, kept_by_clb)
-    assert not overleg_may_write(region.clb_medewerker_a, region.dossier_a, kept_by_school)
-    assert not overleg_may_write(region.clb_medewerker_a, region.dossier_a)
+    access = user_flags(region.clb_medewerker_a, region.dossier_a)
+    assert access.may_edit_meeting(kept_by_clb)
+    assert not access.may_edit_meeting(kept_by_school)
+    assert not access.may_record_meeting()
     assert client.get(url("overleg_detail", kept_by_clb)).context["can_write"] is True
     assert client.get(url("overleg_edit", kept_by_clb)).status_code == 200
     response = client.post(
@@ -382,7 +390,9 @@ def test_a_linked_document_in_the_bin_is_not_shown(client, region):
 
     document = a_document(region, title="Weggegooid verslag")
     overleg = record(region, documents=[document])
-    document_delete(document=document, user=region.zorg_a)
+    document_delete(
+        document=document, user=region.zorg_a, access=user_flags(region.zorg_a, document.dossier)
+    )
     client.force_login(region.clb_medewerker_a)
 
     content = client.get(url("overleg_detail", overleg)).content.decode()
@@ -452,3 +462,32 @@ def test_meetings_are_listed_newest_first(client, region):
     listing = client.get(url("overleggen", dossier=region.dossier_a))
 
     assert list(listing.context["page"].object_list) == [newer, older]
+
+
+@pytest.mark.parametrize(
+    ("persona", "keeper", "expected"),
+    [
+        ("zorg_a", "school", None),  # the school edits every meeting
+        ("clb_medewerker_a", "clb", None),  # the CLB keeps these minutes
+        ("clb_medewerker_a", "school", PermissionDenied),  # reads it, may not change it
+        ("pbd_begeleider_a", "pbd", PermissionDenied),  # keeps the minutes, but a read grant
+        ("lsc_anker_a", "clb", PermissionDenied),
+        ("clb_medewerker_other", "clb", Http404),  # no access to the dossier at all
+        ("directie_b", "school", Http404),
+    ],
+)
+def test_getting_a_meeting_to_write_enforces_who_may_change_it(region, persona, keeper, expected):
+    overleg = record(region, minutes_keeper=keeper)
+    user = region.persona(persona)
+
+    # reading it is for everyone with access
+    if expected is not Http404:
+        assert overleg_get(user, pk=region.dossier_a.pk, overleg_pk=overleg.pk)[2] == overleg
+    if expected is None:
+        _dossier, access, found = overleg_get(
+            user, pk=region.dossier_a.pk, overleg_pk=overleg.pk, write=True
+        )
+        assert found == overleg and access.may_edit_meeting(found)
+    else:
+        with pytest.raises(expected):
+            overleg_get(user, pk=region.dossier_a.pk, overleg_pk=overleg.pk, write=True)

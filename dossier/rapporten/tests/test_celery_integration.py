@@ -21,6 +21,7 @@ from celery.contrib.testing.worker import start_worker
 from django.conf import settings as django_settings
 from django.db import transaction
 
+from dossier.core.access import user_flags
 from dossier.rapporten.models import Report
 from dossier.rapporten.services import report_request
 from dossier.rapporten.tests.test_reports import KIND, YEAR, make_signalen, pdf_text
@@ -95,6 +96,7 @@ def test_a_worker_on_redis_renders_the_report(region, settings, tmp_path):
                     kind=KIND,
                     school_year=YEAR,
                     requested_by=region.directie_a,
+                    access=user_flags(region.directie_a, region.dossier_a),
                 )
                 # not sent before the commit, so the worker can never miss the row
                 assert redis_client.llen(queue) == 0

@@ -27,6 +27,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
+from dossier.core.access import user_flags
 from dossier.core.models import AuditEvent, Thema
 from dossier.rapporten.models import Report
 from dossier.rapporten.services import (
@@ -88,6 +89,7 @@ def make_signalen(region) -> dict[str, list[str]]:
         signaal = signaal_create(
             dossier=region.dossier_a,
             author=clb if index % 2 == 0 else school,
+            access=user_flags(clb if index % 2 == 0 else school, region.dossier_a),
             title=title,
             text=f"Vastgesteld door het team. Beschrijving {index + 1} van het signaal.",
             thema=themes[index],
@@ -95,10 +97,17 @@ def make_signalen(region) -> dict[str, list[str]]:
             school_year=YEAR,
         )
         for author, kind, text in supplements[index]:
-            aanvulling_add(signaal=signaal, author=author, kind=kind, text=text)
+            aanvulling_add(
+                signaal=signaal,
+                author=author,
+                access=user_flags(author, signaal.dossier),
+                kind=kind,
+                text=text,
+            )
     signaal_create(
         dossier=region.dossier_a,
         author=clb,
+        access=user_flags(clb, region.dossier_a),
         title=EARLIER_TITLE,
         text="Dit hoort bij een ander schooljaar.",
         thema=themes[1],
@@ -108,6 +117,7 @@ def make_signalen(region) -> dict[str, list[str]]:
     signaal_create(
         dossier=region.dossier_b,
         author=region.directie_b,
+        access=user_flags(region.directie_b, region.dossier_b),
         title=OTHER_SCHOOL_TITLE,
         text="Dit hoort bij een andere school.",
         thema=themes[0],
@@ -159,6 +169,7 @@ def queued_report(region, *, user=None, year: str = YEAR) -> Report:
         kind=KIND,
         school_year=year,
         requested_by=user or region.directie_a,
+        access=user_flags(user or region.directie_a, region.dossier_a),
     )
 
 
@@ -211,6 +222,7 @@ def test_a_bad_kind_or_school_year_is_refused_and_nothing_is_written(
             kind=kind,
             school_year=year,
             requested_by=region.directie_a,
+            access=user_flags(region.directie_a, region.dossier_a),
         )
     assert not Report.objects.exists()
     assert callbacks == []
@@ -281,6 +293,7 @@ def test_the_theme_chart_shows_a_long_theme_name_whole(region):
     signaal_create(
         dossier=region.dossier_a,
         author=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
         title="Veel leerlingen buiten gezet",
         text="Vooral in het derde jaar.",
         thema=thema(long_name),

@@ -15,6 +15,7 @@ from accounts.models import Membership, Organisation, Partnership, User
 from accounts.roles import OrganisationKind as Kind
 from accounts.roles import Role
 from accounts.services import organisation_create, partnership_create
+from dossier.core.access import user_flags
 from dossier.core.models import Dossier
 from dossier.core.services import AccessLevel, access_grant
 from samenwerking.demo.content import load_consultations, load_sharing, load_signals
@@ -103,6 +104,7 @@ class Command(BaseCommand):
             access_grant(
                 dossier=zuidkant,
                 granted_by=users["directie@zuidkant.demo"],
+                access=user_flags(users["directie@zuidkant.demo"], zuidkant),
                 user=users["clb@scheldeland.demo"],
                 level=AccessLevel.VIEW,
                 day=this_year - datetime.timedelta(days=30),
@@ -119,6 +121,7 @@ class Command(BaseCommand):
                 access_grant(
                     dossier=dossier,
                     granted_by=directie,
+                    access=user_flags(directie, dossier),
                     user=users[email],
                     level=level,
                     can_manage=can_manage,
