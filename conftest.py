@@ -166,6 +166,7 @@ def build_full_region() -> FullRegion:
     access_grant(
         dossier=full.dossier_a,
         granted_by=full.directie_a,
+        access=user_flags(full.directie_a, full.dossier_a),
         user=full.zorgteam_manager_a,
         level=AccessLevel.CONTRIBUTE,
         can_manage=True,
@@ -173,6 +174,7 @@ def build_full_region() -> FullRegion:
     access_grant(
         dossier=full.dossier_a,
         granted_by=full.directie_a,
+        access=user_flags(full.directie_a, full.dossier_a),
         user=full.clb_directeur,
         level=AccessLevel.VIEW,
     )

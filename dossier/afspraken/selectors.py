@@ -14,7 +14,7 @@ from dossier.core.models import Dossier
 
 def afspraken_linkable(dossier: Dossier, access: DossierAccess):
     """The dossier's agreements this person's side may see, to link from a meeting record."""
-    return Samenwerkingsafspraak.objects.filter(audience_q(access.read_sides), dossier=dossier)
+    return Samenwerkingsafspraak.objects.filter(audience_q(access), dossier=dossier)
 
 
 def afspraken_for(dossier: Dossier, access: DossierAccess):

@@ -26,8 +26,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from dossier.core.access import user_flags
 from dossier.documenten import uploads
 from dossier.documenten.models import Document, DocumentVersie
+from dossier.documenten.services import document_new_version
 from dossier.documenten.tests.test_uploads import (
     image_bytes,
     pdf_bytes,
@@ -1694,14 +1696,17 @@ def test_a_hostile_file_is_refused_with_its_reason_and_leaves_nothing(region, me
 def test_a_hostile_new_version_is_refused_and_the_document_keeps_its_version(
     region, media_root, case
 ):
-    from dossier.documenten.services import document_new_version
-
     document = share(region, upload("afspraken.pdf", pdf_bytes()))
     files_before = stored_files(media_root)
     name, build, message = HOSTILE[case]
 
     with pytest.raises(ValidationError) as refused:
-        document_new_version(document=document, user=region.zorg_a, uploaded=upload(name, build()))
+        document_new_version(
+            document=document,
+            user=region.zorg_a,
+            access=user_flags(region.zorg_a, region.dossier_a),
+            uploaded=upload(name, build()),
+        )
 
     assert refused.value.messages == [message()]
     assert list(document.versies.values_list("number", flat=True)) == [1]
