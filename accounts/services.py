@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
@@ -33,27 +33,44 @@ def _is_overlap_violation(error: IntegrityError) -> bool:
     return getattr(diag, "constraint_name", None) in PARTNERSHIP_OVERLAP_CONSTRAINTS
 
 
+def _is_exclusion_deadlock(error: OperationalError) -> bool:
+    """Two transactions that insert overlapping rows at once may each wait for the other while
+    PostgreSQL checks the exclusion constraint; it then aborts one of them as a deadlock."""
+    cause = error.__cause__
+    diag = getattr(cause, "diag", None)
+    return getattr(cause, "sqlstate", None) == "40P01" and "exclusion constraint" in (
+        getattr(diag, "context", None) or ""
+    )
+
+
 def _partnership_save(partnership: Partnership, **save_options) -> None:
     """Save, turning the database's refusal of an overlap into clean()'s ValidationError.
 
     The exclusion constraints catch a writer that passed clean() while another transaction,
     not yet committed, wrote an overlapping partnership. By the time PostgreSQL refuses, that
-    one has committed, so clean() run again sees it and names it.
+    one has committed, so clean() run again sees it and names it. When PostgreSQL instead
+    aborts this writer as a deadlock (both waited for each other), the other one has not
+    committed yet: writing once more waits for it, and is then refused as an overlap.
     """
-    try:
-        with transaction.atomic():  # a savepoint: the caller's transaction stays usable
-            partnership.save(**save_options)
-    except IntegrityError as error:
-        if not _is_overlap_violation(error):
-            raise
-        partnership.full_clean()
-        raise ValidationError(
-            _(
-                "%(school)s already has an overlapping partnership in this period: end that "
-                "partnership first."
-            )
-            % {"school": partnership.school.name}
-        ) from error
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():  # a savepoint: the caller's transaction stays usable
+                partnership.save(**save_options)
+            return
+        except OperationalError as error:
+            if attempt == 2 or not _is_exclusion_deadlock(error):
+                raise
+        except IntegrityError as error:
+            if not _is_overlap_violation(error):
+                raise
+            partnership.full_clean()
+            raise ValidationError(
+                _(
+                    "%(school)s already has an overlapping partnership in this period: end that "
+                    "partnership first."
+                )
+                % {"school": partnership.school.name}
+            ) from error
 
 
 def partnership_create(

@@ -10,7 +10,7 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 
 from accounts import services
 from accounts.models import PARTNERSHIP_OVERLAP_CONSTRAINTS, Partnership
@@ -57,6 +57,25 @@ def split(outcomes, error_type):
     return saved[0], refused[0]
 
 
+def refused_by_the_database(outcomes, constraint_names):
+    """One writer saved, the other refused by an exclusion constraint.
+
+    PostgreSQL refuses in one of two ways, depending on timing: a constraint violation when
+    the later writer finds the earlier one's row, or a deadlock when both inserted before
+    either checked, each then waiting for the other while checking the exclusion constraint.
+    """
+    saved = [o for o in outcomes if isinstance(o, Partnership)]
+    refused = [o for o in outcomes if isinstance(o, IntegrityError | OperationalError)]
+    assert len(saved) == 1 and len(refused) == 1, outcomes
+    cause = refused[0].__cause__
+    if isinstance(refused[0], IntegrityError):
+        assert cause.diag.constraint_name in constraint_names
+    else:
+        assert cause.sqlstate == "40P01"  # deadlock detected
+        assert "exclusion constraint" in cause.diag.context
+    return saved[0]
+
+
 def raw_writer(school, partner):
     """A writer that checks and saves without the service's lock (as a raw ORM write would)."""
 
@@ -76,8 +95,7 @@ def test_the_database_refuses_the_second_of_two_clbs_written_at_once(school):
 
     outcomes = run_at_once(raw_writer(school, first), raw_writer(school, second))
 
-    _, refused = split(outcomes, IntegrityError)
-    assert refused.__cause__.diag.constraint_name in PARTNERSHIP_OVERLAP_CONSTRAINTS
+    refused_by_the_database(outcomes, PARTNERSHIP_OVERLAP_CONSTRAINTS)
     assert Partnership.objects.filter(school=school).count() == 1
 
 
@@ -86,8 +104,7 @@ def test_the_database_refuses_the_same_lsc_twice_at_once(school):
 
     outcomes = run_at_once(raw_writer(school, lsc), raw_writer(school, lsc))
 
-    _, refused = split(outcomes, IntegrityError)
-    assert refused.__cause__.diag.constraint_name == "partnership_same_partner_once_at_a_time"
+    refused_by_the_database(outcomes, {"partnership_same_partner_once_at_a_time"})
     assert Partnership.objects.filter(school=school).count() == 1
 
 
