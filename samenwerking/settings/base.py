@@ -263,5 +263,8 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pypdf warns about every malformed object of a hostile upload, which the upload check
+        # refuses anyway: one crafted file would otherwise flood the log.
+        "pypdf": {"level": "ERROR"},
     },
 }
