@@ -94,9 +94,20 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# A bound on one statement and on a transaction left idle, per process kind (0: none): the
+# compose stack gives the web processes seconds and the workers minutes, and runs migrations
+# without a bound.
+DATABASE_STATEMENT_TIMEOUT_MS = env_int("DATABASE_STATEMENT_TIMEOUT_MS", 0)
+DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS = env_int("DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS", 0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Short, indexed queries: PostgreSQL's JIT compilation costs more than it saves here.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = " ".join(
+        [
+            "-c jit=off",
+            f"-c statement_timeout={DATABASE_STATEMENT_TIMEOUT_MS}",
+            f"-c idle_in_transaction_session_timeout={DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS}",
+        ]
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 USES_EMBEDDED_DATABASE = DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3"
 
