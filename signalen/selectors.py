@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,13 +18,23 @@ from signalen.workflow import OPEN_STATUSES, QUESTION, Kind
 def _with_list_data(signalen: QuerySet[Signaal]) -> QuerySet[Signaal]:
     """List rows with their counts and overdue flag, most recent activity first.
 
-    The explicit order_by matters: the count makes this a GROUP BY, which drops Meta.ordering.
+    The supplement count is a subquery rather than a join with GROUP BY: PostgreSQL then sorts
+    and limits the signals first and counts only for the page's rows, and the paginator's
+    COUNT leaves it out. The search text, which can be long, is not loaded for a list.
     """
     overdue = Q(follow_up_date__lt=timezone.localdate(), status__in=OPEN_STATUSES)
+    supplements = (
+        Aanvulling.objects.filter(signaal=OuterRef("pk"))
+        .order_by()
+        .values("signaal")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         signalen.select_related("thema", "bron", "author_organisation", "dossier__school")
+        .defer("search_text")
         .annotate(
-            aanvulling_count=Count("aanvullingen"),
+            aanvulling_count=Coalesce(Subquery(supplements), 0),
             is_overdue=Case(When(overdue, then=Value(True)), default=Value(False)),
         )
         .order_by("-last_activity_at", "-pk")
