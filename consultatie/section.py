@@ -1,4 +1,4 @@
-"""What the consultation section tells the core: its tab, retention, search and audit action."""
+"""What the consultation section tells the core: its tab, retention, search and audit actions."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -14,10 +14,33 @@ from dossier.core.registry import (
     Tab,
     registry,
 )
+from dossier.core.services import AuditEntry
 from samenwerking.search import highlight
 
-# Every opening of a note is logged; reads stay out of the overview's recent activity.
+# Every display of a note's text is logged, one event per note shown; reads stay out of the
+# overview's recent activity. The detail is a reference only (``note_reference``): the audit
+# log outlives the note and keeps none of its content.
 NOTE_OPENED = AuditAction("consultatie_read", _("Consultation note opened"), quiet=True)
+NOTE_LISTED = AuditAction(
+    "consultatie_listed", _("Consultation note shown in the list"), quiet=True
+)
+NOTE_EDIT_OPENED = AuditAction(
+    "consultatie_edit_opened", _("Consultation note opened to change it"), quiet=True
+)
+NOTE_ADVICE_SHOWN = AuditAction(
+    "consultatie_advice_shown",
+    _("Advice of a consultation note shown as earlier advice"),
+    quiet=True,
+)
+NOTE_FOUND = AuditAction(
+    "consultatie_found", _("Consultation note shown in search results"), quiet=True
+)
+NOTE_ACTIONS = [NOTE_OPENED, NOTE_LISTED, NOTE_EDIT_OPENED, NOTE_ADVICE_SHOWN, NOTE_FOUND]
+
+
+def note_reference(note_pk: int) -> str:
+    """What the audit log keeps of a note: its number, never its label or text."""
+    return f"#{note_pk}"
 
 
 def _search(user, query: str):
@@ -31,6 +54,12 @@ def _search(user, query: str):
             excerpt=highlight(note.search_text, query),
             url=reverse("consultatie:detail", kwargs={"pk": note.dossier_id, "note_pk": note.pk}),
             themes=[t.name for t in note.themas.all()],
+            audit=AuditEntry(
+                dossier_id=note.dossier_id,
+                action=NOTE_FOUND.key,
+                section=Section.CONSULTATIES,
+                detail=note_reference(note.pk),
+            ),
         )
 
 
@@ -57,5 +86,5 @@ def register() -> None:
                 search=_search,
             )
         ],
-        audit_actions=[NOTE_OPENED],
+        audit_actions=NOTE_ACTIONS,
     )

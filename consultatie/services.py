@@ -8,6 +8,7 @@ phone numbers); a label that looks like a full name is allowed only after a warn
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,7 +19,7 @@ from accounts.models import Membership, Organisation, User
 from accounts.roles import Role
 from consultatie.models import Consultatie, Gespreksleidraad, Opmerking, Status
 from consultatie.privacy import find_identifiers, looks_like_full_name
-from consultatie.section import NOTE_OPENED
+from consultatie.section import NOTE_OPENED, note_reference
 from dossier.core.access import (
     NOTE_WRITERS,
     DossierAccess,
@@ -26,7 +27,8 @@ from dossier.core.access import (
     people_with_access,
 )
 from dossier.core.models import Dossier, Thema
-from dossier.core.services import audit_record
+from dossier.core.registry import AuditAction
+from dossier.core.services import AuditEntry, audit_record_many
 from samenwerking.schoolyear import school_year_of
 
 TEXT_FIELDS = ("label", "other_participants", "question", "analysis", "advice", "next_steps")
@@ -247,13 +249,23 @@ def gespreksleidraad_save(
     return guide
 
 
+def consultaties_shown(*, reader: User, shown: Iterable[tuple[AuditAction, Consultatie]]) -> None:
+    """Every display of a note's text is recorded: one event per note shown, with how it was
+    shown (``AuditAction``), all of one page in a single INSERT."""
+    audit_record_many(
+        actor=reader,
+        entries=[
+            AuditEntry(
+                dossier_id=note.dossier_id,
+                action=action.key,
+                section=Section.CONSULTATIES,
+                detail=note_reference(note.pk),
+            )
+            for action, note in shown
+        ],
+    )
+
+
 def consultatie_read(*, note: Consultatie, reader: User) -> None:
     """Every opening of a note is recorded in the dossier's audit log."""
-    audit_record(
-        dossier=note.dossier,
-        actor=reader,
-        action=NOTE_OPENED.key,
-        section=Section.CONSULTATIES,
-        # a reference only: the audit log outlives the note and keeps none of its content
-        detail=f"#{note.pk}",
-    )
+    consultaties_shown(reader=reader, shown=[(NOTE_OPENED, note)])

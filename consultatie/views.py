@@ -12,6 +12,7 @@ from accounts.roles import Role
 from consultatie.filters import ConsultatieFilter
 from consultatie.forms import ConsultatieForm, EarlierAdviceForm, GuideForm, OpmerkingForm
 from consultatie.models import Consultatie, Gespreksleidraad
+from consultatie.section import NOTE_ADVICE_SHOWN, NOTE_EDIT_OPENED, NOTE_LISTED, NOTE_OPENED
 from consultatie.selectors import (
     DEFAULT_PROMPTS,
     earlier_advice,
@@ -24,8 +25,8 @@ from consultatie.services import (
     FullNameWarning,
     consultatie_create,
     consultatie_mark_client_relationship,
-    consultatie_read,
     consultatie_update,
+    consultaties_shown,
     gespreksleidraad_save,
     opmerking_add,
 )
@@ -63,6 +64,8 @@ def note_list(request, pk):
     filterset = ConsultatieFilter(request.GET or None, queryset=notes)
     valid = not filterset.is_bound or filterset.is_valid()
     page = page_of(request, filterset.qs if valid else notes, valid=valid, per_page=PAGE_SIZE)
+    # the list shows each note's question: the notes of this page are recorded, in one insert
+    consultaties_shown(reader=request.user, shown=[(NOTE_LISTED, note) for note in page])
     context = {
         "dossier": dossier,
         "access": access,
@@ -143,6 +146,9 @@ def note_edit(request, pk, note_pk):
     dossier, access, note = note_get_for_user(request.user, pk=pk, note_pk=note_pk, write=True)
     if not access.may_write_notes():
         raise PermissionDenied
+    if request.method == "GET":
+        # the form shows the note's text; a POST shows what the writer just sent
+        consultaties_shown(reader=request.user, shown=[(NOTE_EDIT_OPENED, note)])
     return _save_note(request, dossier, access, note=note)
 
 
@@ -150,7 +156,17 @@ def note_edit(request, pk, note_pk):
 @require_GET
 def note_detail(request, pk, note_pk):
     dossier, access, note = note_get_for_user(request.user, pk=pk, note_pk=note_pk)
-    consultatie_read(note=note, reader=request.user)
+    earlier = earlier_advice(
+        dossier,
+        thema_ids=[t.pk for t in note.themas.all()],
+        label=note.label,
+        exclude_pk=note.pk,
+    )
+    # the note itself and the advice of the earlier notes beside it: one insert for the page
+    consultaties_shown(
+        reader=request.user,
+        shown=[(NOTE_OPENED, note), *((NOTE_ADVICE_SHOWN, other) for other in earlier)],
+    )
     return render(
         request,
         "consultatie/note_detail.html",
@@ -161,12 +177,7 @@ def note_detail(request, pk, note_pk):
             "can_write": access.may_write_notes(),
             "can_remark": access.may_remark(),
             "remark_form": OpmerkingForm(),
-            "earlier": earlier_advice(
-                dossier,
-                thema_ids=[t.pk for t in note.themas.all()],
-                label=note.label,
-                exclude_pk=note.pk,
-            ),
+            "earlier": earlier,
         },
     )
 
@@ -224,6 +235,9 @@ def earlier_advice_view(request, pk):
             thema_ids=[t.pk for t in form.cleaned_data["themas"]],
             label=form.cleaned_data["label"] or "",
             exclude_pk=form.cleaned_data["note"],
+        )
+        consultaties_shown(
+            reader=request.user, shown=[(NOTE_ADVICE_SHOWN, other) for other in notes]
         )
     return render(
         request,

@@ -77,16 +77,17 @@ def test_the_note_list_costs_the_same_at_20_and_400_notes(client, django_assert_
     medewerker, [dossier], _notes = medewerker_with_notes(1, count)
     client.force_login(medewerker)
     url = reverse("consultatie:list", kwargs={"pk": dossier.pk})
-    # 1. the dossier with the access flags, 2. the count for the paginator, 3. the themes in the
-    # filter form, 4. the page of notes (author, organisation and school joined in), 5. their
-    # themes
-    with django_assert_num_queries(REQUEST_OVERHEAD + 5):
+    # 1. the dossier with the access flags, 2. the count for the paginator, 3. the page of notes
+    # (author, organisation and school joined in), 4. their themes, 5. the audit events of the
+    # notes shown (one insert), 6. the themes in the filter form
+    with django_assert_num_queries(REQUEST_OVERHEAD + 6):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == PAGE_SIZE
     # the same, filtered, and as the htmx partial (no filter form, so no themes for it)
-    # 1. the dossier with the access flags, 2. the count, 3. the page of notes, 4. their themes
-    with django_assert_num_queries(REQUEST_OVERHEAD + 4):
+    # 1. the dossier with the access flags, 2. the count, 3. the page of notes, 4. their themes,
+    # 5. the audit events of the notes shown (one insert)
+    with django_assert_num_queries(REQUEST_OVERHEAD + 5):
         response = client.get(
             url,
             {"status": Status.OPEN, "label": "1a", "page": 2},
@@ -135,8 +136,8 @@ def test_the_search_page_costs_the_same_at_20_and_400_notes(
     # 1. the ids of the dossiers whose notes the person reads, 2. the best matching note ids
     # there, ranked, 3. those notes (dossier and school joined in), 4. their themes, 5. the ids
     # of the dossiers whose signals the person reads, 6. the best matching signal ids (none
-    # here, so no signal is loaded)
-    with django_assert_num_queries(REQUEST_OVERHEAD + 6):
+    # here, so no signal is loaded), 7. the audit events of the notes shown (one insert)
+    with django_assert_num_queries(REQUEST_OVERHEAD + 7):
         response = client.get(reverse("zoeken:zoeken"), {"q": "leesmotivatie"})
     assert response.status_code == 200
     assert len(response.context["results"]) == min(count, 25)
@@ -163,7 +164,8 @@ def test_a_note_costs_the_same_with_5_and_40_remarks_and_earlier_notes(
     url = reverse("consultatie:detail", kwargs={"pk": dossier.pk, "note_pk": note.pk})
     # 1. the dossier with the access flags, 2. the note (author and organisation joined in),
     # 3. its participants, 4. its themes, 5. its remarks (author and organisation joined in),
-    # 6. the audit event, 7. the earlier notes on the same theme or label, 8. their themes
+    # 6. the earlier notes on the same theme or label, 7. their themes, 8. the audit events of
+    # the note and of the earlier notes beside it (one insert)
     with django_assert_num_queries(REQUEST_OVERHEAD + 8):
         response = client.get(url)
     assert response.status_code == 200

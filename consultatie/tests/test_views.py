@@ -253,10 +253,14 @@ def test_every_opening_of_a_note_is_audited(client, region, thema, persona):
     assert AuditEvent.objects.filter(action="consultatie_read").count() == 2
 
 
-def test_the_list_is_not_audited(clb_client, region, thema):
+def test_the_list_is_audited_as_shown_not_as_opened(clb_client, region, thema):
+    # the list shows the question, so it is recorded (test_display_audit), but not as an opening
     write(region, themas=[thema])
     assert clb_client.get(list_url(region.dossier_a)).status_code == 200
     assert not reads_of(region.clb_medewerker_a).exists()
+    assert AuditEvent.objects.filter(
+        actor=region.clb_medewerker_a, action="consultatie_listed"
+    ).exists()
 
 
 @pytest.mark.parametrize(
@@ -277,7 +281,7 @@ def test_others_get_404_and_leave_no_read(client, region, thema, persona):
         assert client.get(url).status_code == 404, url
     for name in ("opmerking_add", "client_relationship"):
         assert client.post(note_url(name, note), {"text": "Hallo"}).status_code == 404
-    assert not AuditEvent.objects.filter(action="consultatie_read").exists()
+    assert not AuditEvent.objects.filter(section="consultaties").exists()
     assert not Opmerking.objects.exists()
     note.refresh_from_db()
     assert note.client_relationship_at is None

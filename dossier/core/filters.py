@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from dossier.core.models import AuditEvent
+from dossier.core.registry import registry
 from samenwerking.widgets import DateInput
 
 
@@ -25,7 +26,8 @@ class AuditFilterForm(forms.Form):
 
 
 class AuditEventFilter(django_filters.FilterSet):
-    """The audit log filters: a period in Brussels days, and a person (who acted or was acted on)."""
+    """The audit log filters: a period in Brussels days, a person (who acted or was acted on),
+    an action, and a reference (``#42``: who saw consultation note 42)."""
 
     start = django_filters.DateFilter(label=_("From"), method="filter_start", widget=DateInput())
     end = django_filters.DateFilter(
@@ -39,6 +41,14 @@ class AuditEventFilter(django_filters.FilterSet):
         method="filter_person",
         empty_label=_("Everyone"),
     )
+    action = django_filters.ChoiceFilter(
+        label=_("Action"), choices=(), empty_label=_("All actions")
+    )
+    reference = django_filters.CharFilter(
+        label=_("Reference"),
+        method="filter_reference",
+        widget=forms.TextInput(attrs={"placeholder": "#42"}),
+    )
 
     class Meta:
         model = AuditEvent
@@ -48,6 +58,10 @@ class AuditEventFilter(django_filters.FilterSet):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["person"].queryset = people
+        # every action a section registered (the core's own included), in their order
+        self.filters["action"].extra["choices"] = [
+            (key, action.label) for key, action in registry.audit_actions.items()
+        ]
 
     def filter_start(self, queryset, name, value):
         return queryset.filter(created_at__gte=_brussels_midnight(value))
@@ -59,3 +73,9 @@ class AuditEventFilter(django_filters.FilterSet):
 
     def filter_person(self, queryset, name, value):
         return queryset.filter(Q(actor=value) | Q(subject_user=value))
+
+    def filter_reference(self, queryset, name, value):
+        value = value.strip()
+        if value.isdigit():
+            value = f"#{value}"
+        return queryset.filter(detail__iexact=value) if value else queryset

@@ -20,6 +20,7 @@ from django.utils.functional import Promise
 
 if TYPE_CHECKING:  # the access module builds on the models, which read this registry
     from dossier.core.access import DossierAccess, Section
+    from dossier.core.services import AuditEntry
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,9 @@ class SearchHit:
     excerpt: str
     url: str
     themes: list[str] = field(default_factory=list)
+    # A hit whose excerpt shows audited content (a note's text) carries the event to record;
+    # the search page writes the events of all hits it shows in one insert.
+    audit: AuditEntry | None = None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -50,6 +52,38 @@ def audit_record(
         subject_user=subject_user,
         detail=detail[:300],
     )
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One event of ``audit_record_many``: what was done (or shown) in which dossier."""
+
+    dossier_id: int
+    action: str
+    section: Section
+    detail: str = ""
+
+
+def audit_record_many(*, actor, entries: Iterable[AuditEntry]) -> list[AuditEvent]:
+    """Record several events of one actor in a single INSERT, whatever their number.
+
+    For pages that show the content of several items at once (a list of notes, search hits):
+    each item gets its own event, so "who saw this item" stays a plain filter, while the page
+    costs one query for all of them. Nothing is written when ``entries`` is empty.
+    """
+    events = [
+        AuditEvent(
+            dossier_id=entry.dossier_id,
+            actor=actor,
+            action=entry.action,
+            section=str(entry.section),
+            detail=entry.detail[:300],
+        )
+        for entry in entries
+    ]
+    if not events:
+        return []
+    return AuditEvent.objects.bulk_create(events)
 
 
 class AccessLevel(TextChoices):

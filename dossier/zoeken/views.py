@@ -3,6 +3,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from dossier.core.registry import registry
+from dossier.core.services import audit_record_many
 from dossier.zoeken.forms import SearchForm
 
 
@@ -20,6 +21,10 @@ def zoeken(request):
         for provider in registry.search_providers.values():
             results.extend(provider.search(request.user, query))
         results.sort(key=lambda hit: hit.rank, reverse=True)
+        # hits whose excerpt is audited content (notes) are recorded as shown, in one insert
+        audit_record_many(
+            actor=request.user, entries=[hit.audit for hit in results if hit.audit is not None]
+        )
     status = 200 if form.is_valid() or not form.is_bound else 400
     return render(
         request,

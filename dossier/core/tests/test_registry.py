@@ -114,6 +114,10 @@ def test_labels_come_from_the_registrations(region):
 def test_reads_and_downloads_are_quiet_on_the_overview():
     assert set(registry.quiet_actions()) == {
         "consultatie_read",
+        "consultatie_listed",
+        "consultatie_edit_opened",
+        "consultatie_advice_shown",
+        "consultatie_found",
         "document_downloaded",
         "report_downloaded",
         "audit_exported",
