@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from dossier.core.access import user_flags
 from dossier.core.models import AuditEvent, Thema
-from dossier.rapporten.models import Report
+from dossier.rapporten.models import Report, stale_after
 from dossier.rapporten.services import (
     MAX_ATTEMPTS,
     QUEUE_UNAVAILABLE,
@@ -173,6 +173,11 @@ def queued_report(region, *, user=None, year: str = YEAR) -> Report:
     )
 
 
+def retry(region, report: Report, user=None) -> bool:
+    user = user or region.directie_a
+    return report_retry(report=report, user=user, access=user_flags(user, report.dossier))
+
+
 # --- report_request ----------------------------------------------------------------------------
 
 
@@ -185,14 +190,31 @@ def test_a_double_click_finds_the_waiting_report(region):
     assert first.requested_by == region.directie_a
 
 
-def test_a_new_request_after_the_first_is_done_makes_a_new_report(region):
+def ago(seconds: float) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize("status", [Report.Status.DONE, Report.Status.FAILED])
+def test_a_second_click_after_a_fast_render_finds_the_same_report(region, status):
+    """The double click that slipped through: the first report was already done (or failed)."""
     first = queued_report(region)
-    Report.objects.filter(pk=first.pk).update(status=Report.Status.DONE)
+    Report.objects.filter(pk=first.pk).update(status=status)
+    assert queued_report(region).pk == first.pk
+    assert Report.objects.count() == 1
+
+
+def test_a_new_request_after_the_window_makes_a_new_report(region, settings):
+    first = queued_report(region)
+    Report.objects.filter(pk=first.pk).update(
+        status=Report.Status.DONE, created_at=ago(settings.REPORT_REQUEST_WINDOW + 1)
+    )
     second = queued_report(region)
     assert second.pk != first.pk
+    assert second.reference != first.reference
     assert second.status == Report.Status.QUEUED
     assert Report.objects.count() == 2
-    # and while the second waits, a third click finds it again
+    # and while the second waits, a third click finds it again, also after the window
+    Report.objects.filter(pk=second.pk).update(created_at=ago(settings.REPORT_REQUEST_WINDOW + 1))
     assert queued_report(region).pk == second.pk
 
 
@@ -358,7 +380,8 @@ def test_a_failing_render_is_stored_and_the_retry_renders_it(
 
     Report.objects.filter(pk=report.pk).update(school_year=YEAR)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        report = report_retry(report=report)
+        assert retry(region, report) is True
+        report.refresh_from_db()
         assert report.status == Report.Status.QUEUED
         assert report.error == ""
         assert report.attempts == 0
@@ -376,12 +399,13 @@ def test_a_failing_render_is_stored_and_the_retry_renders_it(
 def test_retry_leaves_a_report_that_did_not_fail_alone(region, django_capture_on_commit_callbacks):
     report = queued_report(region)
     with django_capture_on_commit_callbacks() as callbacks:
-        report_retry(report=report)
+        assert retry(region, report) is False
     assert callbacks == []
     Report.objects.filter(pk=report.pk).update(status=Report.Status.DONE)
     with django_capture_on_commit_callbacks() as callbacks:
-        report = report_retry(report=report)
+        assert retry(region, report) is False
     assert callbacks == []
+    report.refresh_from_db()
     assert report.status == Report.Status.DONE
 
 
@@ -450,26 +474,38 @@ def test_the_periodic_task_calls_the_requeue(region):
 
 
 def test_a_report_whose_message_was_lost_does_not_wait_forever(region, signalen):
-    """A report still "queued" long after it was asked for has lost its message.
+    """A report still "queued" long after it was put on the queue has lost its message.
 
     That happens when the task fails before its claim (the database was away for a moment:
     Celery acknowledges a failed task, acks_late or not) or when the broker loses a message.
-    Nothing picks such a report up again: reports_requeue_stale only looks at "running"
-    ones, the retry button only shows for "failed" ones, and a new request by the same person
-    returns the same stuck report. The page shows "Waiting" and polls forever.
     """
     report = queued_report(region)
-    asked_at = timezone.now() - datetime.timedelta(hours=1)
-    Report.objects.filter(pk=report.pk).update(created_at=asked_at)
-    # and the person cannot get around it by asking again
-    assert queued_report(region).pk == report.pk
+    Report.objects.filter(pk=report.pk).update(created_at=ago(3600), queued_at=ago(3600))
 
-    reports_requeue_stale()
+    assert reports_requeue_stale() == 1
 
     report.refresh_from_db()
-    assert report.status in (Report.Status.DONE, Report.Status.FAILED), (
-        f"a report asked for an hour ago is still {report.status!r}"
+    assert report.status == Report.Status.DONE, report.error
+    assert report.attempts == 1
+
+
+def test_asking_again_for_a_stuck_report_puts_it_back_on_the_queue(
+    region, django_capture_on_commit_callbacks
+):
+    report = queued_report(region)
+    # its worker died mid-render, longer ago than the task may take
+    Report.objects.filter(pk=report.pk).update(
+        status=Report.Status.RUNNING,
+        started_at=ago(stale_after().total_seconds() + 1),
+        attempts=1,
     )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again = queued_report(region)
+    assert again.pk == report.pk
+    assert len(callbacks) == 1
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE, report.error
+    assert report.attempts == 1
 
 
 # --- the PDF URL fetcher -----------------------------------------------------------------------
@@ -555,7 +591,7 @@ def reports_url(dossier) -> str:
 
 def report_url(name: str, report: Report, dossier=None) -> str:
     dossier = dossier or report.dossier
-    return reverse(name, kwargs={"pk": dossier.pk, "report_pk": report.pk})
+    return reverse(name, kwargs={"pk": dossier.pk, "reference": report.reference})
 
 
 def message_levels(response) -> list[int]:
@@ -588,7 +624,7 @@ def test_the_reports_page_lists_it(client, region, done_report):
     response = client.get(reports_url(region.dossier_a))
     assert response.status_code == 200
     content = response.content.decode()
-    assert f'id="report-{done_report.pk}"' in content
+    assert f'id="report-{done_report.reference}"' in content
     assert report_url("rapporten:report_download", done_report) in content
 
 
@@ -596,14 +632,14 @@ def test_the_reports_page_shows_only_my_reports(client, region, done_report):
     client.force_login(region.clb_medewerker_a)
     response = client.get(reports_url(region.dossier_a))
     assert response.status_code == 200
-    assert f'id="report-{done_report.pk}"' not in response.content.decode()
+    assert f'id="report-{done_report.reference}"' not in response.content.decode()
 
 
 def test_the_status_returns_the_row(client, region, done_report):
     response = client.get(report_url("rapporten:report_status", done_report))
     assert response.status_code == 200
     content = response.content.decode().strip()
-    assert content.startswith(f'<tr id="report-{done_report.pk}"')
+    assert content.startswith(f'<tr id="report-{done_report.reference}"')
     assert content.endswith("</tr>")
     assert "<html" not in content
     assert report_url("rapporten:report_download", done_report) in content
