@@ -238,6 +238,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 270)
 CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 360)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # how often a worker looks for such messages (kombu's default: about every 100 s)
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 30),
+    "unacked_restore_throttle": 1,
     "socket_connect_timeout": 2,
 }
 # A report renders in seconds; these bound a render that hangs. A report still "running"
