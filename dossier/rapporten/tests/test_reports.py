@@ -832,3 +832,133 @@ def test_a_retry_while_the_broker_is_still_down_stays_failed(client, region):
     report.refresh_from_db()
     assert report.status == Report.Status.FAILED
     assert report.error == QUEUE_UNAVAILABLE
+
+
+# --- references, retry rights, limits ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "suffix",
+    [
+        "{pk}/",
+        "{pk}/download/",
+        "00000000-0000-0000-0000-000000000000/download/",
+        "{reference}x/download/",
+        "{reference_upper}/download/",
+        "not-a-uuid/download/",
+        "%00/download/",
+        "{reference}/download/../../",
+    ],
+)
+def test_a_sequential_id_or_a_tampered_reference_is_not_found(client, region, done_report, suffix):
+    reference = str(done_report.reference)
+    # upper case is still the same UUID: Django's converter accepts only lower-case hex
+    path = suffix.format(pk=done_report.pk, reference=reference, reference_upper=reference.upper())
+    response = client.get(f"/dossiers/{region.dossier_a.pk}/rapporten/{path}")
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action="report_downloaded").exists()
+
+
+def test_a_reader_of_the_section_with_the_reference_may_download(client, region, done_report):
+    client.force_login(region.clb_medewerker_a)
+    response = client.get(report_url("rapporten:report_download", done_report))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert AuditEvent.objects.get(action="report_downloaded").actor == region.clb_medewerker_a
+
+
+def test_existing_reports_get_each_their_own_reference(region):
+    references = {queued_report(region, year=year).reference for year in (YEAR, EARLIER_YEAR)}
+    assert len(references) == 2
+    assert all(reference.version == 4 for reference in references)
+
+
+def failed_report(region) -> Report:
+    report = queued_report(region)
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.FAILED, error="boom")
+    return report
+
+
+def test_a_read_only_partner_may_not_retry_someone_elses_report(client, region):
+    report = failed_report(region)
+    client.force_login(region.pbd_begeleider_a)
+    # it may follow the report, without the retry button
+    row = client.get(report_url("rapporten:report_status", report)).content.decode()
+    assert "Opnieuw proberen" not in row
+    assert client.post(report_url("rapporten:report_retry", report)).status_code == 403
+    report.refresh_from_db()
+    assert report.status == Report.Status.FAILED
+    # an outsider does not even learn that it exists
+    client.force_login(region.directie_b)
+    assert client.post(report_url("rapporten:report_retry", report)).status_code == 404
+
+
+def test_someone_who_writes_the_section_may_retry_it(
+    client, region, signalen, django_capture_on_commit_callbacks
+):
+    report = failed_report(region)
+    client.force_login(region.clb_medewerker_a)
+    row = client.get(report_url("rapporten:report_status", report)).content.decode()
+    assert report_url("rapporten:report_retry", report) in row
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(report_url("rapporten:report_retry", report))
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE, report.error
+
+
+def test_a_stuck_report_shows_its_retry_and_the_retry_makes_it(
+    client, region, signalen, django_capture_on_commit_callbacks
+):
+    report = queued_report(region)
+    just_started = timezone.now() - stale_after() + datetime.timedelta(seconds=30)
+    Report.objects.filter(pk=report.pk).update(
+        status=Report.Status.RUNNING, started_at=just_started, attempts=1
+    )
+    client.force_login(region.directie_a)
+    retry_url = report_url("rapporten:report_retry", report)
+    # still within its task's time: no retry yet, and the retry is refused
+    assert retry_url not in client.get(reports_url(region.dossier_a)).content.decode()
+    response = client.post(retry_url)
+    assert message_levels(response) == [messages.INFO]
+
+    Report.objects.filter(pk=report.pk).update(started_at=ago(stale_after().total_seconds() + 1))
+    assert retry_url in client.get(report_url("rapporten:report_status", report)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(retry_url)
+    # (the info above is still waiting to be shown)
+    assert message_levels(response) == [messages.INFO, messages.SUCCESS]
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE, report.error
+    assert report.attempts == 1
+
+
+def test_a_run_that_was_given_up_does_not_overwrite_the_one_that_replaced_it(region, signalen):
+    """The claim's start time is the run's token: an old run finishing late writes nothing."""
+    from dossier.rapporten import services
+
+    report = queued_report(region)
+    claimed_at = services._claim(report.pk)
+    assert claimed_at is not None
+    # the sweep gave it up and a new run took it over meanwhile
+    Report.objects.filter(pk=report.pk).update(
+        status=Report.Status.RUNNING, started_at=timezone.now() + datetime.timedelta(seconds=1)
+    )
+    ours = Report.objects.filter(pk=report.pk, status=Report.Status.RUNNING, started_at=claimed_at)
+    assert ours.update(status=Report.Status.DONE) == 0
+    report.refresh_from_db()
+    assert report.status == Report.Status.RUNNING
+
+
+def test_the_limits_let_a_lost_message_come_back_within_minutes():
+    from dossier.rapporten.tasks import generate_report
+
+    conf = celery_app.conf
+    visibility = conf.broker_transport_options["visibility_timeout"]
+    assert generate_report.soft_time_limit < generate_report.time_limit <= conf.task_time_limit
+    assert conf.task_soft_time_limit < conf.task_time_limit < visibility <= 10 * 60
+    assert generate_report.acks_late and generate_report.reject_on_worker_lost
+    assert stale_after() < datetime.timedelta(minutes=5)
+    schedule = conf.beat_schedule["rapporten-herstarten"]
+    assert schedule["task"] == "dossier.tasks.requeue_stale_reports"
+    assert schedule["schedule"].minute == set(range(60))  # every minute
