@@ -17,10 +17,12 @@ app.conf.beat_schedule = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=3, minute=15),
     },
-    # A report whose worker died gets a new run (or fails after a few attempts).
+    # A report whose worker died gets a new run (or fails after a few attempts). Every minute:
+    # a report counts as stuck a few minutes after its start (its task's hard limit plus a
+    # margin), and the person is waiting for it.
     "rapporten-herstarten": {
         "task": "dossier.tasks.requeue_stale_reports",
-        "schedule": crontab(minute="*/5"),
+        "schedule": crontab(minute="*"),
     },
     # Notifications the queue missed (it was down, say) still go out.
     "late-meldingen": {

@@ -321,7 +321,7 @@ def a_report(region, status="done"):
     )
     if status == "done":
         report.file.save("matrix.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
-    return {"pk": region.dossier_a.pk, "report_pk": report.pk}
+    return {"pk": region.dossier_a.pk, "reference": report.reference}
 
 
 MATRIX: dict[str, Case] = {
@@ -459,10 +459,13 @@ MATRIX: dict[str, Case] = {
     "rapporten:reports": Case(
         {"GET": signal_readers(200), "POST": signal_readers(302)}, GET_POST, kwargs=dossier_a
     ),
+    # a report (the directie's) is addressed by its random reference: any reader of its
+    # section who has the reference may follow and download it
     "rapporten:report_status": Case({"GET": signal_readers(200)}, GET, kwargs=a_report),
     "rapporten:report_download": Case({"GET": signal_readers(200)}, GET, kwargs=a_report),
+    # the retry is for the requester and whoever writes the section; read-only partners: 403
     "rapporten:report_retry": Case(
-        {"POST": signal_readers(302), "GET": everyone(405)},
+        {"POST": signal_writers(302), "GET": everyone(405)},
         POST,
         kwargs=lambda region: a_report(region, status="failed"),
     ),

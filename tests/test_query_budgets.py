@@ -147,3 +147,36 @@ def test_overview_and_access_pages_cost_the_same_with_2_and_40_people(
     with django_assert_num_queries(REQUEST_OVERHEAD + 4):
         response = client.get(reverse("dossier:auditlog", kwargs={"pk": dossier.pk}))
     assert response.context["page"].paginator.count == 2 * count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [2, 20])
+def test_reports_page_costs_the_same_at_2_and_20_reports(client, django_assert_num_queries, count):
+    import datetime
+
+    from django.utils import timezone
+
+    from dossier.rapporten.models import Report
+
+    directie, dossier = school_with_people(1)
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    statuses = [Report.Status.DONE, Report.Status.FAILED, Report.Status.RUNNING]
+    for index in range(count):
+        Report.objects.create(
+            dossier=dossier,
+            kind="signalenoverzicht",
+            school_year=f"{2000 + index}-{2001 + index}",
+            requested_by=directie,
+            status=statuses[index % 3],
+            started_at=long_ago,
+            file="reports/x.pdf" if index % 3 == 0 else "",
+        )
+    client.force_login(directie)
+    # 1. the dossier with the access flags, 2. the person's reports
+    with django_assert_num_queries(REQUEST_OVERHEAD + 2):
+        response = client.get(reverse("rapporten:reports", kwargs={"pk": dossier.pk}))
+    assert response.status_code == 200
+    assert len(response.context["reports"]) == count
+    # every row links by its reference; the failed and the stuck ones offer the retry
+    content = response.content.decode()
+    assert content.count("/opnieuw/") == count - len(range(0, count, 3))

@@ -1,10 +1,22 @@
+import datetime
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dossier.core.models import Dossier
 from dossier.core.registry import registry
+
+
+def stale_after() -> datetime.timedelta:
+    """How long a report may be "running" before its worker counts as lost: the render task's
+    hard time limit (Celery kills a render that takes longer) plus a margin."""
+    return datetime.timedelta(
+        seconds=settings.REPORT_TASK_TIME_LIMIT + settings.REPORT_STALE_MARGIN
+    )
 
 
 class Report(models.Model):
@@ -19,6 +31,8 @@ class Report(models.Model):
     dossier = models.ForeignKey(
         Dossier, on_delete=models.CASCADE, related_name="reports", verbose_name=_("dossier")
     )
+    # The report's address in URLs: random, so a sequential id cannot be guessed at.
+    reference = models.UUIDField(_("reference"), default=uuid.uuid4, unique=True, editable=False)
     # one of the report kinds the sections register (dossier.core.registry)
     kind = models.CharField(_("kind"), max_length=30)
     school_year = models.CharField(_("school year"), max_length=9)
@@ -33,6 +47,8 @@ class Report(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("asked at"), auto_now_add=True)
+    # when it was last put on the queue: asked for, retried or requeued by the sweep
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     error = models.CharField(_("error"), max_length=300, blank=True)
@@ -66,6 +82,20 @@ class Report(models.Model):
     @property
     def pending(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    def is_stale(self, now: datetime.datetime | None = None) -> bool:
+        """Still pending long after it should have finished: its worker or message was lost."""
+        now = now or timezone.now()
+        if self.status == self.Status.RUNNING:
+            return self.started_at is not None and self.started_at < now - stale_after()
+        if self.status == self.Status.QUEUED:
+            return self.queued_at is not None and self.queued_at < now - stale_after()
+        return False
+
+    @property
+    def can_be_retried(self) -> bool:
+        """The retry button shows for a failed report and for one that has been stuck."""
+        return self.status == self.Status.FAILED or self.is_stale()
 
     @property
     def duration(self):

@@ -3,12 +3,13 @@ from __future__ import annotations
 import datetime
 import logging
 import secrets
+import time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -16,7 +17,7 @@ from dossier.core.access import DossierAccess
 from dossier.core.models import Dossier
 from dossier.core.registry import registry
 from dossier.core.services import audit_record
-from dossier.rapporten.models import Report
+from dossier.rapporten.models import Report, stale_after
 from dossier.rapporten.pdf import render_pdf
 from dossier.rapporten.section import REPORT_DOWNLOADED
 from samenwerking.queue import enqueue
@@ -28,18 +29,33 @@ logger = logging.getLogger(__name__)
 QUEUE_UNAVAILABLE = "queue_unavailable"
 
 
-# A report still "running" after this long lost its worker (the task's hard limit is lower).
-STALE_AFTER = datetime.timedelta(minutes=15)
-
-
 MAX_ATTEMPTS = 3
+
+
+def _request_window() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.REPORT_REQUEST_WINDOW)
+
+
+def _lock_request(*, dossier_id: int, kind: str, school_year: str, user_id: int) -> None:
+    """Serialise requests for one report by one person until the transaction ends.
+
+    A transaction-level advisory lock on the request's key: the second of two concurrent
+    requests waits here, then (read committed: a fresh snapshot per statement) sees the report
+    the first one made. Any report, whatever its state, so a fast render cannot let a double
+    click through.
+    """
+    key = f"rapporten.report_request:{dossier_id}:{kind}:{school_year}:{user_id}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
 
 
 def report_request(
     *, dossier: Dossier, kind: str, school_year: str, requested_by, access: DossierAccess
 ) -> Report:
-    """Ask for a report. A second request while the first is pending returns the first.
+    """Ask for a report. A request for the same report by the same person that comes while an
+    earlier one is pending, or within REPORT_REQUEST_WINDOW seconds of it, returns the earlier.
 
+    An earlier report that has been stuck (its worker or its message was lost) is queued again.
     ``access`` is the requester's: a report is only for someone who reads its section.
     """
 
@@ -49,41 +65,72 @@ def report_request(
     if not access.can_read(registry.report_kinds[kind].section):
         raise PermissionDenied(_("You may not read what this report is about."))
     validate_school_year(school_year)
-    pending = Report.objects.filter(
-        dossier=dossier,
-        kind=kind,
-        school_year=school_year,
-        requested_by=requested_by,
-        status__in=[Report.Status.QUEUED, Report.Status.RUNNING],
+    same = Report.objects.filter(
+        dossier=dossier, kind=kind, school_year=school_year, requested_by=requested_by
     )
     with transaction.atomic():
-        existing = pending.first()
+        _lock_request(
+            dossier_id=dossier.pk, kind=kind, school_year=school_year, user_id=requested_by.pk
+        )
+        now = timezone.now()
+        existing = (
+            same.filter(
+                Q(status__in=[Report.Status.QUEUED, Report.Status.RUNNING])
+                | Q(created_at__gte=now - _request_window())
+            )
+            .order_by("-created_at", "-pk")
+            .first()
+        )
         if existing:
+            if existing.is_stale(now):
+                _requeue(existing.pk, now=now)
+                existing.refresh_from_db()
             return existing
-        try:
-            with transaction.atomic():
-                report = Report.objects.create(
-                    dossier=dossier, kind=kind, school_year=school_year, requested_by=requested_by
-                )
-        except IntegrityError:
-            # another request created it a moment ago
-            return pending.first() or Report.objects.filter(
-                dossier=dossier, kind=kind, school_year=school_year, requested_by=requested_by
-            ).latest("created_at")
+        report = Report.objects.create(
+            dossier=dossier, kind=kind, school_year=school_year, requested_by=requested_by
+        )
         transaction.on_commit(lambda: _enqueue_report(report.pk))
     return report
 
 
-def report_retry(*, report: Report) -> Report:
-    """Queue a failed report again (the retry button)."""
+def _retryable(now: datetime.datetime) -> Q:
+    """Failed, or stuck: running past its task's hard limit plus a margin (its worker died),
+    or still queued that long after it was asked for (its message was lost)."""
+    cutoff = now - stale_after()
+    return (
+        Q(status=Report.Status.FAILED)
+        | Q(status=Report.Status.RUNNING, started_at__lt=cutoff)
+        | Q(status=Report.Status.QUEUED, queued_at__lt=cutoff)
+    )
+
+
+def _requeue(report_id: int, *, now: datetime.datetime) -> bool:
+    """Queue a failed or stuck report again, with a fresh count of attempts, after commit."""
+    updated = Report.objects.filter(_retryable(now), pk=report_id).update(
+        status=Report.Status.QUEUED,
+        queued_at=now,
+        error="",
+        started_at=None,
+        finished_at=None,
+        attempts=0,
+    )
+    if updated:
+        transaction.on_commit(lambda: _enqueue_report(report_id))
+    return bool(updated)
+
+
+def report_retry(*, report: Report, user, access: DossierAccess) -> bool:
+    """Queue a failed or stuck report again (the retry button); False when it needs no retry.
+
+    The retry belongs to whoever asked for the report and to those who may write its section;
+    a reader who merely has its reference may not (PermissionDenied: 403).
+    """
+    access.require_actor(user, report.dossier_id)
+    section = registry.report_kinds[report.kind].section
+    if report.requested_by_id != user.pk and not access.can_write(section):
+        raise PermissionDenied(_("Only the person who asked for this report may retry it."))
     with transaction.atomic():
-        updated = Report.objects.filter(pk=report.pk, status=Report.Status.FAILED).update(
-            status=Report.Status.QUEUED, error="", started_at=None, finished_at=None, attempts=0
-        )
-        if updated:
-            transaction.on_commit(lambda: _enqueue_report(report.pk))
-    report.refresh_from_db()
-    return report
+        return _requeue(report.pk, now=timezone.now())
 
 
 # the task in dossier/rapporten/tasks.py (named after the former dossier.tasks module)
@@ -98,55 +145,100 @@ def _enqueue_report(report_id: int) -> None:
         )
 
 
+def _claim(report_id: int) -> datetime.datetime | None:
+    """Mark the report running for this run; the start time is the run's token.
+
+    A queued report may be claimed, and so may one whose run is stuck (a message Redis handed
+    out again after its worker died), while it has attempts left. Anything else is another
+    run's: None.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(pk=report_id).first()
+        if report is None:
+            return None
+        stuck = report.status == Report.Status.RUNNING and report.is_stale(now)
+        if not (
+            report.status == Report.Status.QUEUED or (stuck and report.attempts < MAX_ATTEMPTS)
+        ):
+            return None
+        report.status = Report.Status.RUNNING
+        report.started_at = now
+        report.attempts += 1
+        report.save(update_fields=["status", "started_at", "attempts"])
+    return now
+
+
 @translation.override(settings.LANGUAGE_CODE)
 def report_generate(*, report_id: int) -> bool:
     """Render a queued report. Returns False when another run already claimed it, or it failed.
 
-    The claim is a conditional update, so a task delivered twice renders once. A failure is
-    kept on the report (status and error) for the person to see and retry; it is not raised.
+    The claim is a locked, conditional update, so a task delivered twice renders once; and the
+    result is only written while this run still holds the claim, so a run that was given up
+    (its worker presumed dead) cannot overwrite the run that replaced it. A failure is kept on
+    the report (status and error) for the person to see and retry; it is not raised.
     """
-    claimed = Report.objects.filter(pk=report_id, status=Report.Status.QUEUED).update(
-        status=Report.Status.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1
-    )
-    if not claimed:
+    claimed_at = _claim(report_id)
+    if claimed_at is None:
         return False
+    ours = Report.objects.filter(pk=report_id, status=Report.Status.RUNNING, started_at=claimed_at)
     try:
         report = Report.objects.select_related("dossier__school").get(pk=report_id)
         template_name, context = registry.report_kinds[report.kind].build(report)
         pdf = render_pdf(template_name, context)
+        if delay := getattr(settings, "REPORT_TEST_RENDER_DELAY", 0):
+            time.sleep(delay)  # test settings only: a render slow enough to kill its worker
         report.file.save(f"{secrets.token_urlsafe(24)}.pdf", ContentFile(pdf), save=False)
     except Exception as exc:
         logger.exception("Report %s failed", report_id)
-        Report.objects.filter(pk=report_id).update(
+        ours.update(
             status=Report.Status.FAILED,
             error=(str(exc) or exc.__class__.__name__)[:300],
             finished_at=timezone.now(),
         )
         return False
-    Report.objects.filter(pk=report_id).update(
+    done = ours.update(
         status=Report.Status.DONE, file=report.file.name, size=len(pdf), finished_at=timezone.now()
     )
+    if not done:
+        logger.warning("Report %s was taken over by another run; its file is dropped", report_id)
+        report.file.delete(save=False)
+        return False
     return True
 
 
 def reports_requeue_stale(*, now: datetime.datetime | None = None) -> int:
-    """Give reports whose worker died a new run, or mark them failed after a few attempts."""
+    """Give reports whose worker died a new run, or mark them failed after a few attempts.
+
+    Runs every minute (the beat schedule), so a dead worker costs its report about the task's
+    hard limit plus the margin, not the broker's visibility timeout.
+    """
     now = now or timezone.now()
-    stale = Report.objects.filter(status=Report.Status.RUNNING, started_at__lt=now - STALE_AFTER)
-    Report.objects.filter(pk__in=stale.filter(attempts__gte=MAX_ATTEMPTS).values("pk")).update(
-        status=Report.Status.FAILED, error="worker_lost", finished_at=now
-    )
-    requeued = list(stale.values_list("pk", flat=True))
-    Report.objects.filter(pk__in=requeued, status=Report.Status.RUNNING).update(
-        status=Report.Status.QUEUED
-    )
-    # A queued report whose message was lost before any worker claimed it is sent again;
-    # the claim still guarantees a single render.
-    requeued += list(
-        Report.objects.filter(status=Report.Status.QUEUED, created_at__lt=now - STALE_AFTER)
-        .exclude(pk__in=requeued)
-        .values_list("pk", flat=True)
-    )
+    cutoff = now - stale_after()
+    with transaction.atomic():
+        stuck = list(
+            Report.objects.select_for_update(skip_locked=True)
+            .filter(status=Report.Status.RUNNING, started_at__lt=cutoff)
+            .values_list("pk", "attempts")
+        )
+        given_up = [pk for pk, attempts in stuck if attempts >= MAX_ATTEMPTS]
+        requeued = [pk for pk, attempts in stuck if attempts < MAX_ATTEMPTS]
+        Report.objects.filter(pk__in=given_up).update(
+            status=Report.Status.FAILED, error="worker_lost", finished_at=now
+        )
+        # A queued report whose message was lost before any worker claimed it is sent again;
+        # the claim still guarantees a single render.
+        requeued += list(
+            Report.objects.select_for_update(skip_locked=True)
+            .filter(status=Report.Status.QUEUED, queued_at__lt=cutoff)
+            .exclude(pk__in=requeued)
+            .values_list("pk", flat=True)
+        )
+        # started_at is the lost run's token: clearing it keeps that run from writing a result
+        Report.objects.filter(pk__in=requeued).update(
+            status=Report.Status.QUEUED, queued_at=now, started_at=None
+        )
+    # after the commit (also when called inside a test's transaction: eager Celery renders here)
     for report_id in requeued:
         _enqueue_report(report_id)
     return len(requeued)

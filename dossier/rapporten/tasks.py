@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 
 from dossier.rapporten import services
 
@@ -10,8 +11,10 @@ from dossier.rapporten import services
     name="dossier.tasks.generate_report",
     acks_late=True,
     reject_on_worker_lost=True,
-    time_limit=300,
-    soft_time_limit=240,
+    # a worker that dies mid-render: the message goes back (after the visibility timeout, or
+    # at once if only the pool process died) and the stale sweep requeues the report
+    time_limit=settings.REPORT_TASK_TIME_LIMIT,
+    soft_time_limit=settings.REPORT_TASK_SOFT_TIME_LIMIT,
 )
 def generate_report(report_id: int) -> bool:
     """Render one report. A redelivered message finds it claimed and does nothing."""

@@ -17,10 +17,12 @@ from dossier.rapporten.services import (
 )
 
 
-def _report_for_user(user, pk, report_pk):
-    """The report if it belongs to this dossier and the user may read its section; else 404."""
+def _report_for_user(user, pk, reference):
+    """The report with this reference if it belongs to this dossier and the user may read its
+    section; else 404. The reference is random: having it is what lets a reader other than the
+    requester open the report."""
     dossier, access = require_section(user, pk, Section.OVERZICHT)
-    report = Report.objects.filter(dossier=dossier, pk=report_pk).first()
+    report = Report.objects.filter(dossier=dossier, reference=reference).first()
     if report is None or not access.can_read(registry.report_kinds[report.kind].section):
         raise Http404
     report.dossier = dossier
@@ -77,22 +79,36 @@ def reports(request, pk):
     return render(
         request,
         "rapporten/reports.html",
-        {"dossier": dossier, "access": access, "reports": my_reports, "kinds": kinds},
+        # the person asked for each of these, so may retry each
+        {
+            "dossier": dossier,
+            "access": access,
+            "reports": my_reports,
+            "kinds": kinds,
+            "may_retry": True,
+        },
     )
 
 
 @login_required
 @require_GET
-def report_status(request, pk, report_pk):
+def report_status(request, pk, reference):
     """The report's row; while it is being made the page asks again every two seconds."""
-    dossier, access, report = _report_for_user(request.user, pk, report_pk)
-    return render(request, "rapporten/_report_row.html", {"dossier": dossier, "report": report})
+    dossier, access, report = _report_for_user(request.user, pk, reference)
+    may_retry = report.requested_by_id == request.user.pk or access.can_write(
+        registry.report_kinds[report.kind].section
+    )
+    return render(
+        request,
+        "rapporten/_report_row.html",
+        {"dossier": dossier, "report": report, "may_retry": may_retry},
+    )
 
 
 @login_required
 @require_GET
-def report_download(request, pk, report_pk):
-    dossier, access, report = _report_for_user(request.user, pk, report_pk)
+def report_download(request, pk, reference):
+    dossier, access, report = _report_for_user(request.user, pk, reference)
     if report.status != Report.Status.DONE or not report.file:
         raise Http404
     report_downloaded(report=report, user=request.user)
@@ -113,12 +129,13 @@ def report_download(request, pk, report_pk):
 
 @login_required
 @require_POST
-def report_retry_view(request, pk, report_pk):
-    dossier, access, report = _report_for_user(request.user, pk, report_pk)
-    if report.status != Report.Status.FAILED:
+def report_retry_view(request, pk, reference):
+    """Queue a failed or stuck report again: for its requester and whoever writes its section."""
+    dossier, access, report = _report_for_user(request.user, pk, reference)
+    if not report_retry(report=report, user=request.user, access=access):
         messages.info(request, _("This report does not need a retry."))
     else:
-        report = report_retry(report=report)
+        report.refresh_from_db()
         if report.error == QUEUE_UNAVAILABLE:
             messages.error(request, _("The queue is still unreachable. Try again in a moment."))
         else:

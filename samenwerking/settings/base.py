@@ -242,9 +242,36 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 600
-CELERY_TASK_SOFT_TIME_LIMIT = 540
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+# Limits, in seconds, that make a dead worker cost minutes rather than an hour. With acks_late a
+# message is acknowledged only when its task ends; if the worker dies first, Redis hands the
+# message out again after the visibility timeout. That timeout must exceed every task's hard
+# limit, or a task still running legitimately would be delivered a second time.
+CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 300)
+CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 270)
+CELERY_VISIBILITY_TIMEOUT = env_int("CELERY_VISIBILITY_TIMEOUT", 360)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # how often a worker looks for such messages (kombu's default: about every 100 s)
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 30),
+    "unacked_restore_throttle": 1,
+    "socket_connect_timeout": 2,
+}
+# A report renders in seconds; these bound a render that hangs. A report still "running"
+# REPORT_STALE_MARGIN seconds past the hard limit has lost its worker: its requester may retry
+# it and the minutely sweep queues it again.
+REPORT_TASK_SOFT_TIME_LIMIT = env_int("REPORT_TASK_SOFT_TIME_LIMIT", 120)
+REPORT_TASK_TIME_LIMIT = env_int("REPORT_TASK_TIME_LIMIT", 150)
+REPORT_STALE_MARGIN = env_int("REPORT_STALE_MARGIN", 60)
+# Requests for the same report by the same person within this many seconds get one report.
+REPORT_REQUEST_WINDOW = env_int("REPORT_REQUEST_WINDOW", 20)
+if not (
+    0 < REPORT_TASK_SOFT_TIME_LIMIT < REPORT_TASK_TIME_LIMIT <= CELERY_TASK_TIME_LIMIT
+    and CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT
+):
+    raise ImproperlyConfigured(
+        "Celery limits must satisfy: report soft < report hard <= task hard, "
+        "task soft < task hard < visibility timeout."
+    )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 

@@ -10,6 +10,8 @@ os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
 os.environ.setdefault("SAMENWERKING_REQUIRE_MFA", "true")
 os.environ.setdefault("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 
+from samenwerking.env import env_int, env_str  # noqa: E402
+
 from .base import *  # noqa: E402,F403
 from .base import REDIS_CACHE_BACKEND, REDIS_CACHE_OPTIONS, REDIS_URL  # noqa: E402
 
@@ -32,3 +34,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CELERY_TASK_ALWAYS_EAGER = True
+# A render slow enough to be killed halfway; only a worker process a test starts sets it.
+REPORT_TEST_RENDER_DELAY = env_int("REPORT_TEST_RENDER_DELAY", 0)
+# A real worker process started by a test (dossier/rapporten/tests/test_worker_lost.py) gets
+# the test's queue and media folder, and leaves no remote control queue on the shared Redis.
+TEST_WORKER_QUEUE = env_str("TEST_WORKER_QUEUE", "")
+if TEST_WORKER_QUEUE:
+    CELERY_TASK_ALWAYS_EAGER = False
+    CELERY_TASK_DEFAULT_QUEUE = TEST_WORKER_QUEUE
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
+    MEDIA_ROOT = Path(env_str("TEST_MEDIA_ROOT"))

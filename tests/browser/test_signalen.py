@@ -273,11 +273,13 @@ def test_pdf_overview_is_made_and_downloaded(
     expect(page.get_by_role("heading", level=1)).to_have_text(region.school_a.name)
     expect(page.locator(".message--success")).to_have_count(1)
     report = Report.objects.get(dossier=dossier, requested_by=region.clb_medewerker_a)
-    row = page.locator(f"tr#report-{report.pk}")
+    row = page.locator(f"tr#report-{report.reference}")
     expect(row).to_contain_text(signaal.school_year)
     # Celery runs eagerly here, so the row is usually done at once; otherwise it polls every 2 s.
     expect(row.locator(".status-pill--report-done")).to_be_visible(timeout=30_000)
-    download_link = row.locator(f'a[href="/dossiers/{dossier.pk}/rapporten/{report.pk}/download/"]')
+    download_link = row.locator(
+        f'a[href="/dossiers/{dossier.pk}/rapporten/{report.reference}/download/"]'
+    )
     expect(download_link).to_be_visible()
     screenshot()
 

@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from dossier.core.access import user_flags
 from dossier.core.models import AuditEvent, Thema
-from dossier.rapporten.models import Report
+from dossier.rapporten.models import Report, stale_after
 from dossier.rapporten.services import (
     MAX_ATTEMPTS,
     QUEUE_UNAVAILABLE,
@@ -173,6 +173,11 @@ def queued_report(region, *, user=None, year: str = YEAR) -> Report:
     )
 
 
+def retry(region, report: Report, user=None) -> bool:
+    user = user or region.directie_a
+    return report_retry(report=report, user=user, access=user_flags(user, report.dossier))
+
+
 # --- report_request ----------------------------------------------------------------------------
 
 
@@ -185,14 +190,31 @@ def test_a_double_click_finds_the_waiting_report(region):
     assert first.requested_by == region.directie_a
 
 
-def test_a_new_request_after_the_first_is_done_makes_a_new_report(region):
+def ago(seconds: float) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(seconds=seconds)
+
+
+@pytest.mark.parametrize("status", [Report.Status.DONE, Report.Status.FAILED])
+def test_a_second_click_after_a_fast_render_finds_the_same_report(region, status):
+    """The double click that slipped through: the first report was already done (or failed)."""
     first = queued_report(region)
-    Report.objects.filter(pk=first.pk).update(status=Report.Status.DONE)
+    Report.objects.filter(pk=first.pk).update(status=status)
+    assert queued_report(region).pk == first.pk
+    assert Report.objects.count() == 1
+
+
+def test_a_new_request_after_the_window_makes_a_new_report(region, settings):
+    first = queued_report(region)
+    Report.objects.filter(pk=first.pk).update(
+        status=Report.Status.DONE, created_at=ago(settings.REPORT_REQUEST_WINDOW + 1)
+    )
     second = queued_report(region)
     assert second.pk != first.pk
+    assert second.reference != first.reference
     assert second.status == Report.Status.QUEUED
     assert Report.objects.count() == 2
-    # and while the second waits, a third click finds it again
+    # and while the second waits, a third click finds it again, also after the window
+    Report.objects.filter(pk=second.pk).update(created_at=ago(settings.REPORT_REQUEST_WINDOW + 1))
     assert queued_report(region).pk == second.pk
 
 
@@ -358,7 +380,8 @@ def test_a_failing_render_is_stored_and_the_retry_renders_it(
 
     Report.objects.filter(pk=report.pk).update(school_year=YEAR)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        report = report_retry(report=report)
+        assert retry(region, report) is True
+        report.refresh_from_db()
         assert report.status == Report.Status.QUEUED
         assert report.error == ""
         assert report.attempts == 0
@@ -376,12 +399,13 @@ def test_a_failing_render_is_stored_and_the_retry_renders_it(
 def test_retry_leaves_a_report_that_did_not_fail_alone(region, django_capture_on_commit_callbacks):
     report = queued_report(region)
     with django_capture_on_commit_callbacks() as callbacks:
-        report_retry(report=report)
+        assert retry(region, report) is False
     assert callbacks == []
     Report.objects.filter(pk=report.pk).update(status=Report.Status.DONE)
     with django_capture_on_commit_callbacks() as callbacks:
-        report = report_retry(report=report)
+        assert retry(region, report) is False
     assert callbacks == []
+    report.refresh_from_db()
     assert report.status == Report.Status.DONE
 
 
@@ -450,26 +474,38 @@ def test_the_periodic_task_calls_the_requeue(region):
 
 
 def test_a_report_whose_message_was_lost_does_not_wait_forever(region, signalen):
-    """A report still "queued" long after it was asked for has lost its message.
+    """A report still "queued" long after it was put on the queue has lost its message.
 
     That happens when the task fails before its claim (the database was away for a moment:
     Celery acknowledges a failed task, acks_late or not) or when the broker loses a message.
-    Nothing picks such a report up again: reports_requeue_stale only looks at "running"
-    ones, the retry button only shows for "failed" ones, and a new request by the same person
-    returns the same stuck report. The page shows "Waiting" and polls forever.
     """
     report = queued_report(region)
-    asked_at = timezone.now() - datetime.timedelta(hours=1)
-    Report.objects.filter(pk=report.pk).update(created_at=asked_at)
-    # and the person cannot get around it by asking again
-    assert queued_report(region).pk == report.pk
+    Report.objects.filter(pk=report.pk).update(created_at=ago(3600), queued_at=ago(3600))
 
-    reports_requeue_stale()
+    assert reports_requeue_stale() == 1
 
     report.refresh_from_db()
-    assert report.status in (Report.Status.DONE, Report.Status.FAILED), (
-        f"a report asked for an hour ago is still {report.status!r}"
+    assert report.status == Report.Status.DONE, report.error
+    assert report.attempts == 1
+
+
+def test_asking_again_for_a_stuck_report_puts_it_back_on_the_queue(
+    region, django_capture_on_commit_callbacks
+):
+    report = queued_report(region)
+    # its worker died mid-render, longer ago than the task may take
+    Report.objects.filter(pk=report.pk).update(
+        status=Report.Status.RUNNING,
+        started_at=ago(stale_after().total_seconds() + 1),
+        attempts=1,
     )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        again = queued_report(region)
+    assert again.pk == report.pk
+    assert len(callbacks) == 1
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE, report.error
+    assert report.attempts == 1
 
 
 # --- the PDF URL fetcher -----------------------------------------------------------------------
@@ -555,7 +591,7 @@ def reports_url(dossier) -> str:
 
 def report_url(name: str, report: Report, dossier=None) -> str:
     dossier = dossier or report.dossier
-    return reverse(name, kwargs={"pk": dossier.pk, "report_pk": report.pk})
+    return reverse(name, kwargs={"pk": dossier.pk, "reference": report.reference})
 
 
 def message_levels(response) -> list[int]:
@@ -588,7 +624,7 @@ def test_the_reports_page_lists_it(client, region, done_report):
     response = client.get(reports_url(region.dossier_a))
     assert response.status_code == 200
     content = response.content.decode()
-    assert f'id="report-{done_report.pk}"' in content
+    assert f'id="report-{done_report.reference}"' in content
     assert report_url("rapporten:report_download", done_report) in content
 
 
@@ -596,14 +632,14 @@ def test_the_reports_page_shows_only_my_reports(client, region, done_report):
     client.force_login(region.clb_medewerker_a)
     response = client.get(reports_url(region.dossier_a))
     assert response.status_code == 200
-    assert f'id="report-{done_report.pk}"' not in response.content.decode()
+    assert f'id="report-{done_report.reference}"' not in response.content.decode()
 
 
 def test_the_status_returns_the_row(client, region, done_report):
     response = client.get(report_url("rapporten:report_status", done_report))
     assert response.status_code == 200
     content = response.content.decode().strip()
-    assert content.startswith(f'<tr id="report-{done_report.pk}"')
+    assert content.startswith(f'<tr id="report-{done_report.reference}"')
     assert content.endswith("</tr>")
     assert "<html" not in content
     assert report_url("rapporten:report_download", done_report) in content
@@ -796,3 +832,133 @@ def test_a_retry_while_the_broker_is_still_down_stays_failed(client, region):
     report.refresh_from_db()
     assert report.status == Report.Status.FAILED
     assert report.error == QUEUE_UNAVAILABLE
+
+
+# --- references, retry rights, limits ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "suffix",
+    [
+        "{pk}/",
+        "{pk}/download/",
+        "00000000-0000-0000-0000-000000000000/download/",
+        "{reference}x/download/",
+        "{reference_upper}/download/",
+        "not-a-uuid/download/",
+        "%00/download/",
+        "{reference}/download/../../",
+    ],
+)
+def test_a_sequential_id_or_a_tampered_reference_is_not_found(client, region, done_report, suffix):
+    reference = str(done_report.reference)
+    # upper case is still the same UUID: Django's converter accepts only lower-case hex
+    path = suffix.format(pk=done_report.pk, reference=reference, reference_upper=reference.upper())
+    response = client.get(f"/dossiers/{region.dossier_a.pk}/rapporten/{path}")
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action="report_downloaded").exists()
+
+
+def test_a_reader_of_the_section_with_the_reference_may_download(client, region, done_report):
+    client.force_login(region.clb_medewerker_a)
+    response = client.get(report_url("rapporten:report_download", done_report))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert AuditEvent.objects.get(action="report_downloaded").actor == region.clb_medewerker_a
+
+
+def test_existing_reports_get_each_their_own_reference(region):
+    references = {queued_report(region, year=year).reference for year in (YEAR, EARLIER_YEAR)}
+    assert len(references) == 2
+    assert all(reference.version == 4 for reference in references)
+
+
+def failed_report(region) -> Report:
+    report = queued_report(region)
+    Report.objects.filter(pk=report.pk).update(status=Report.Status.FAILED, error="boom")
+    return report
+
+
+def test_a_read_only_partner_may_not_retry_someone_elses_report(client, region):
+    report = failed_report(region)
+    client.force_login(region.pbd_begeleider_a)
+    # it may follow the report, without the retry button
+    row = client.get(report_url("rapporten:report_status", report)).content.decode()
+    assert "Opnieuw proberen" not in row
+    assert client.post(report_url("rapporten:report_retry", report)).status_code == 403
+    report.refresh_from_db()
+    assert report.status == Report.Status.FAILED
+    # an outsider does not even learn that it exists
+    client.force_login(region.directie_b)
+    assert client.post(report_url("rapporten:report_retry", report)).status_code == 404
+
+
+def test_someone_who_writes_the_section_may_retry_it(
+    client, region, signalen, django_capture_on_commit_callbacks
+):
+    report = failed_report(region)
+    client.force_login(region.clb_medewerker_a)
+    row = client.get(report_url("rapporten:report_status", report)).content.decode()
+    assert report_url("rapporten:report_retry", report) in row
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(report_url("rapporten:report_retry", report))
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE, report.error
+
+
+def test_a_stuck_report_shows_its_retry_and_the_retry_makes_it(
+    client, region, signalen, django_capture_on_commit_callbacks
+):
+    report = queued_report(region)
+    just_started = timezone.now() - stale_after() + datetime.timedelta(seconds=30)
+    Report.objects.filter(pk=report.pk).update(
+        status=Report.Status.RUNNING, started_at=just_started, attempts=1
+    )
+    client.force_login(region.directie_a)
+    retry_url = report_url("rapporten:report_retry", report)
+    # still within its task's time: no retry yet, and the retry is refused
+    assert retry_url not in client.get(reports_url(region.dossier_a)).content.decode()
+    response = client.post(retry_url)
+    assert message_levels(response) == [messages.INFO]
+
+    Report.objects.filter(pk=report.pk).update(started_at=ago(stale_after().total_seconds() + 1))
+    assert retry_url in client.get(report_url("rapporten:report_status", report)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(retry_url)
+    # (the info above is still waiting to be shown)
+    assert message_levels(response) == [messages.INFO, messages.SUCCESS]
+    report.refresh_from_db()
+    assert report.status == Report.Status.DONE, report.error
+    assert report.attempts == 1
+
+
+def test_a_run_that_was_given_up_does_not_overwrite_the_one_that_replaced_it(region, signalen):
+    """The claim's start time is the run's token: an old run finishing late writes nothing."""
+    from dossier.rapporten import services
+
+    report = queued_report(region)
+    claimed_at = services._claim(report.pk)
+    assert claimed_at is not None
+    # the sweep gave it up and a new run took it over meanwhile
+    Report.objects.filter(pk=report.pk).update(
+        status=Report.Status.RUNNING, started_at=timezone.now() + datetime.timedelta(seconds=1)
+    )
+    ours = Report.objects.filter(pk=report.pk, status=Report.Status.RUNNING, started_at=claimed_at)
+    assert ours.update(status=Report.Status.DONE) == 0
+    report.refresh_from_db()
+    assert report.status == Report.Status.RUNNING
+
+
+def test_the_limits_let_a_lost_message_come_back_within_minutes():
+    from dossier.rapporten.tasks import generate_report
+
+    conf = celery_app.conf
+    visibility = conf.broker_transport_options["visibility_timeout"]
+    assert generate_report.soft_time_limit < generate_report.time_limit <= conf.task_time_limit
+    assert conf.task_soft_time_limit < conf.task_time_limit < visibility <= 10 * 60
+    assert generate_report.acks_late and generate_report.reject_on_worker_lost
+    assert stale_after() < datetime.timedelta(minutes=5)
+    schedule = conf.beat_schedule["rapporten-herstarten"]
+    assert schedule["task"] == "dossier.tasks.requeue_stale_reports"
+    assert schedule["schedule"].minute == set(range(60))  # every minute
