@@ -251,7 +251,7 @@ def test_a_platform_admin_without_grant_sees_no_dossier(region):
 
 
 def test_a_superuser_without_grant_sees_no_dossier(region):
-    superuser = UserFactory(is_staff=True, is_superuser=True)
+    superuser = UserFactory(is_staff=True, is_superuser=True, with_mfa=True)
 
     assert not dossiers_for_user(superuser).exists()
     for section in Section:
@@ -261,7 +261,7 @@ def test_a_superuser_without_grant_sees_no_dossier(region):
 
 
 def test_a_superuser_with_a_bare_grant_but_no_membership_sees_nothing(region):
-    superuser = UserFactory(is_staff=True, is_superuser=True)
+    superuser = UserFactory(is_staff=True, is_superuser=True, with_mfa=True)
     assign_perm("dossier.contribute_dossier", superuser, region.dossier_a)
     assign_perm("dossier.view_dossier", superuser, region.dossier_a)
     assign_perm("dossier.manage_access", superuser, region.dossier_a)
