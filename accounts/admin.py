@@ -465,6 +465,10 @@ class UserAdmin(PlatformAdminMixin, DjangoUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     actions = ["send_password_reset_email"]
 
+    def get_inlines(self, request, obj):
+        # roles are given once the account exists (and its owner has had the e-mail)
+        return self.inlines if obj is not None else []
+
     def get_urls(self):
         # Django's user admin adds "<id>/password/", a form that sets someone's password
         return [url for url in super().get_urls() if url.name != "auth_user_password_change"]
