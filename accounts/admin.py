@@ -105,6 +105,7 @@ def membership_write(membership: Membership, changed: list[str], *, actor) -> Me
 
 
 SELF_MEMBERSHIP_MESSAGE = _("You cannot give yourself a membership: ask another administrator.")
+OWN_MEMBERSHIP_MESSAGE = _("You cannot change your own membership: ask another administrator.")
 
 
 class MembershipInlineForm(forms.ModelForm):
@@ -128,11 +129,19 @@ class MembershipInlineFormSet(forms.BaseInlineFormSet):
     def clean(self):
         super().clean()
         for form in self.forms:
-            if form.instance.pk or not form.has_changed() or self._should_delete_form(form):
+            if not (form.has_changed() or self._should_delete_form(form)):
                 continue
-            user = form.cleaned_data.get("user") if self.fk.name != "user" else self.instance
-            if self.actor is not None and user is not None and user.pk == self.actor.pk:
-                form.add_error(None, SELF_MEMBERSHIP_MESSAGE)
+            if form.instance.pk:
+                user_id = form.instance.user_id
+            elif self._should_delete_form(form):
+                continue
+            else:
+                user = form.cleaned_data.get("user") if self.fk.name != "user" else self.instance
+                user_id = user.pk if user is not None else None
+            if self.actor is not None and user_id == self.actor.pk:
+                form.add_error(
+                    None, OWN_MEMBERSHIP_MESSAGE if form.instance.pk else SELF_MEMBERSHIP_MESSAGE
+                )
 
     def save_new(self, form, commit=True):
         if not commit:
@@ -346,12 +355,21 @@ class MembershipAdmin(PlatformAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Already written by the service while the form validated (MembershipAdminForm)."""
 
+    def has_delete_permission(self, request, obj=None):
+        # nobody removes their own membership (nor changes it, see membership_end)
+        if obj is not None and obj.user_id == request.user.pk:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def delete_model(self, request, obj):
         membership_delete(membership=obj, actor=request.user)
 
     def delete_queryset(self, request, queryset):
         for membership in queryset.select_related("user", "organisation"):
-            membership_delete(membership=membership, actor=request.user)
+            try:
+                membership_delete(membership=membership, actor=request.user)
+            except ValidationError as error:
+                messages.error(request, f"{membership}: {' '.join(error.messages)}")
 
     def _decide(self, request, queryset, service, done_message):
         done = 0
@@ -397,7 +415,11 @@ class MembershipAdmin(PlatformAdminMixin, admin.ModelAdmin):
             if membership.start_date > yesterday:
                 skipped += 1
                 continue
-            membership_end(membership=membership, end_date=yesterday, actor=request.user)
+            try:
+                membership_end(membership=membership, end_date=yesterday, actor=request.user)
+            except ValidationError as error:
+                messages.error(request, f"{membership}: {' '.join(error.messages)}")
+                continue
             ended += 1
         messages.success(
             request,
@@ -464,6 +486,13 @@ class UserAdmin(PlatformAdminMixin, DjangoUserAdmin):
     ]
     readonly_fields = ["last_login", "date_joined"]
     actions = ["send_password_reset_email"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The reset e-mail goes to this address: an administrator who could change it could
+        # send someone's reset to himself.
+        if obj is not None:
+            return [*self.readonly_fields, "email"]
+        return self.readonly_fields
 
     def get_inlines(self, request, obj):
         # roles are given once the account exists (and its owner has had the e-mail)

@@ -291,20 +291,43 @@ def membership_end(
 ) -> Membership:
     """Ending a membership ends that person's access to every dossier at once.
 
-    ``end_date=None`` makes it open-ended again, e.g. to undo an end entered by mistake.
+    ``end_date=None`` makes it open-ended again, e.g. to undo an end entered by mistake. Nobody
+    changes their own membership; and reopening a directie membership that has ended gives the
+    power to read the dossier again, so it waits for confirmation like a new one.
     """
+    _refuse_own(membership, actor)
+    today = timezone.localdate()
+    was_over = membership.end_date is not None and membership.end_date < today
+    reopens = was_over and (end_date is None or end_date >= today)
     membership.end_date = end_date
     membership.full_clean()
+    fields = ["end_date"]
+    action = MEMBERSHIP_ENDED
+    if reopens and needs_confirmation(membership.role) and not membership.is_pending:
+        membership.status = MembershipStatus.PENDING
+        membership.created_by = actor
+        membership.decided_by = None
+        membership.decided_at = None
+        fields += ["status", "created_by", "decided_by", "decided_at"]
+        action = MEMBERSHIP_PENDING
     with transaction.atomic():
-        membership.save(update_fields=["end_date"])
+        membership.save(update_fields=fields)
         membership_changed.send(
-            sender=Membership, membership=membership, actor=actor, action=MEMBERSHIP_ENDED
+            sender=Membership, membership=membership, actor=actor, action=action
         )
     return membership
 
 
+def _refuse_own(membership: Membership, actor: User | None) -> None:
+    if actor is not None and actor.pk == membership.user_id:
+        raise ValidationError(
+            _("You cannot change your own membership: ask another administrator.")
+        )
+
+
 def membership_delete(*, membership: Membership, actor: User | None = None) -> None:
     """Remove a membership entered by mistake (a real one ends instead: its history stays)."""
+    _refuse_own(membership, actor)
     with transaction.atomic():
         membership_changed.send(
             sender=Membership, membership=membership, actor=actor, action=MEMBERSHIP_DELETED

@@ -249,3 +249,42 @@ def test_a_pending_zorgteam_role_is_not_needed(client, region):
         },
     )
     assert Membership.objects.get(user=person).status == Membership.Status.CONFIRMED
+
+
+def test_reopening_an_ended_directie_membership_waits_for_confirmation_again(region):
+    from accounts.services import membership_end
+
+    directie = Membership.objects.get(user=region.directie_a)
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    membership_end(membership=directie, end_date=yesterday, actor=region.platform_admin)
+
+    membership_end(membership=directie, end_date=None, actor=region.platform_admin)
+    directie.refresh_from_db()
+    assert directie.status == Membership.Status.PENDING
+    assert directie.created_by == region.platform_admin
+    assert not Membership.objects.active_on().filter(pk=directie.pk).exists()
+
+
+def test_nobody_changes_or_removes_their_own_membership_in_the_admin(client, region):
+    admin = region.platform_admin
+    own = Membership.objects.create(
+        user=admin,
+        organisation=region.school_b,
+        role=Role.LEERKRACHT,
+        start_date=LONG_AGO,
+        status=Membership.Status.CONFIRMED,
+    )
+    client.force_login(admin)
+    assert client.get(reverse("admin:accounts_membership_delete", args=[own.pk])).status_code == 403
+    response = client.post(
+        reverse("admin:accounts_membership_change", args=[own.pk]), {"end_date": ""}
+    )
+    assert response.status_code in (200, 302)
+    response = client.post(
+        reverse("admin:accounts_membership_changelist"),
+        {"action": "end_today", "_selected_action": [own.pk]},
+        follow=True,
+    )
+    assert "Je kunt je eigen lidmaatschap niet wijzigen" in response.content.decode()
+    own.refresh_from_db()
+    assert own.end_date is None
