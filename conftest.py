@@ -107,7 +107,7 @@ def build_region() -> Region:
         ),
         lsc_anker_a=member(lsc_a, Role.LSC_ANKERPERSOON, email="anker@lsc.be"),
         pbd_begeleider_a=member(pbd_a, Role.PBD_BEGELEIDER, email="begeleider@pbd.be"),
-        platform_admin=UserFactory(is_staff=True, email="beheer@platform.be"),
+        platform_admin=UserFactory(is_staff=True, with_mfa=True, email="beheer@platform.be"),
         directie_b=directie_b,
     )
     for user, level in [

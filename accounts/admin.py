@@ -6,6 +6,7 @@ being staff (or even superuser) gives no access to any dossier.
 
 import datetime
 
+from allauth.account.forms import ResetPasswordForm
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django import forms
@@ -22,10 +23,14 @@ from django.utils.translation import ngettext
 from accounts.imports import ImportFailed, schools_import_csv
 from accounts.models import Membership, Organisation, Partnership, User, Vestiging
 from accounts.services import (
+    membership_confirm,
     membership_create,
+    membership_delete,
     membership_end,
+    membership_refuse,
     organisation_save,
     partnership_create,
+    partnership_delete,
     partnership_end,
 )
 
@@ -82,7 +87,7 @@ class VestigingInline(PlatformAdminMixin, admin.TabularInline):
 MEMBERSHIP_FIXED_ONCE_SAVED = ["user", "organisation", "role", "start_date"]
 
 
-def membership_write(membership: Membership, changed: list[str]) -> Membership:
+def membership_write(membership: Membership, changed: list[str], *, actor) -> Membership:
     """Add ``membership`` through membership_create, or end or reopen it through
     membership_end, from what an admin form filled in."""
     if membership.pk is None:
@@ -92,10 +97,15 @@ def membership_write(membership: Membership, changed: list[str]) -> Membership:
             role=membership.role,
             start_date=membership.start_date,
             end_date=membership.end_date,
+            actor=actor,
         )
     if "end_date" in changed:
-        return membership_end(membership=membership, end_date=membership.end_date)
+        return membership_end(membership=membership, end_date=membership.end_date, actor=actor)
     return membership
+
+
+SELF_MEMBERSHIP_MESSAGE = _("You cannot give yourself a membership: ask another administrator.")
+OWN_MEMBERSHIP_MESSAGE = _("You cannot change your own membership: ask another administrator.")
 
 
 class MembershipInlineForm(forms.ModelForm):
@@ -110,18 +120,43 @@ class MembershipInlineForm(forms.ModelForm):
 class MembershipInlineFormSet(forms.BaseInlineFormSet):
     """The rows of an organisation's or a person's page are saved through the services. They
     save after the page's own object, which may be new, so they cannot write while they
-    validate; what the services check, the forms' validation (Membership.clean) checked."""
+    validate; what the services check, the forms' validation (Membership.clean and the
+    self-membership check in clean() here) checked. ``actor`` is set per request by the inline.
+    """
+
+    actor = None
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if not (form.has_changed() or self._should_delete_form(form)):
+                continue
+            if form.instance.pk:
+                user_id = form.instance.user_id
+            elif self._should_delete_form(form):
+                continue
+            else:
+                user = form.cleaned_data.get("user") if self.fk.name != "user" else self.instance
+                user_id = user.pk if user is not None else None
+            if self.actor is not None and user_id == self.actor.pk:
+                form.add_error(
+                    None, OWN_MEMBERSHIP_MESSAGE if form.instance.pk else SELF_MEMBERSHIP_MESSAGE
+                )
 
     def save_new(self, form, commit=True):
         if not commit:
             return super().save_new(form, commit=False)
         setattr(form.instance, self.fk.name, self.instance)  # the page's object, now saved
-        return membership_write(form.instance, form.changed_data)
+        return membership_write(form.instance, form.changed_data, actor=self.actor)
 
     def save_existing(self, form, obj, commit=True):
         if not commit:
             return super().save_existing(form, obj, commit=False)
-        return membership_write(form.instance, form.changed_data)
+        return membership_write(form.instance, form.changed_data, actor=self.actor)
+
+    def delete_existing(self, obj, commit=True):
+        if commit:
+            membership_delete(membership=obj, actor=self.actor)
 
 
 class MembershipInline(PlatformAdminMixin, admin.TabularInline):
@@ -130,6 +165,20 @@ class MembershipInline(PlatformAdminMixin, admin.TabularInline):
     formset = MembershipInlineFormSet
     extra = 0
     autocomplete_fields = ["user", "organisation"]
+    readonly_fields = ["status"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.actor = request.user  # a class made for this request
+        return formset
+
+
+class UserMembershipInline(MembershipInline):
+    fk_name = "user"
+
+
+class OrganisationMembershipInline(MembershipInline):
+    fk_name = "organisation"
 
 
 class CsvImportForm(forms.Form):
@@ -169,8 +218,19 @@ class OrganisationAdmin(PlatformAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "instellingsnummer", "city"]
     list_filter = ["kind"]
     search_fields = ["name", "instellingsnummer", "city"]
-    inlines = [VestigingInline, MembershipInline]
+    inlines = [VestigingInline, OrganisationMembershipInline]
     change_list_template = "admin/accounts/organisation/change_list.html"
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would take its memberships and partnerships along past the services (and
+        # the audit log): only an organisation without any can be removed, one at a time.
+        if obj is None or not super().has_delete_permission(request, obj):
+            return False
+        return not (
+            obj.memberships.exists()
+            or obj.partnerships.exists()
+            or obj.served_partnerships.exists()
+        )
 
     def get_readonly_fields(self, request, obj=None):
         # A school's kind cannot change once its dossier exists.
@@ -178,7 +238,7 @@ class OrganisationAdmin(PlatformAdminMixin, admin.ModelAdmin):
 
     def get_inlines(self, request, obj):
         if obj is None or not obj.is_school:
-            return [MembershipInline]
+            return [OrganisationMembershipInline]
         return self.inlines
 
     def save_model(self, request, obj, form, change):
@@ -202,7 +262,9 @@ class OrganisationAdmin(PlatformAdminMixin, admin.ModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 result = schools_import_csv(
-                    text=form.cleaned_data["file"], start_date=form.cleaned_data["start_date"]
+                    text=form.cleaned_data["file"],
+                    start_date=form.cleaned_data["start_date"],
+                    actor=request.user,
                 )
             except ImportFailed as exc:
                 errors = exc.errors
@@ -237,7 +299,10 @@ class OrganisationAdmin(PlatformAdminMixin, admin.ModelAdmin):
 
 class MembershipAdminForm(forms.ModelForm):
     """Adds through membership_create and ends through membership_end as the form validates,
-    so that what they refuse is a form error (as PartnershipAdminForm does)."""
+    so that what they refuse is a form error (as PartnershipAdminForm does). ``actor`` is set
+    per request by MembershipAdmin.get_form."""
+
+    actor = None
 
     class Meta:
         model = Membership
@@ -248,27 +313,99 @@ class MembershipAdminForm(forms.ModelForm):
         if self.errors:
             return
         try:
-            self.instance = membership_write(self.instance, self.changed_data)
+            self.instance = membership_write(self.instance, self.changed_data, actor=self.actor)
         except ValidationError as error:
             self._update_errors(error)
 
 
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return Membership.Status.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in Membership.Status.values:
+            return queryset.filter(status=self.value())
+        return queryset
+
+
 @admin.register(Membership)
 class MembershipAdmin(PlatformAdminMixin, admin.ModelAdmin):
-    list_display = ["user", "organisation", "role", "start_date", "end_date"]
-    list_filter = [ActiveFilter, "organisation__kind", "role"]
+    list_display = ["user", "organisation", "role", "status", "start_date", "end_date"]
+    list_filter = [StatusFilter, ActiveFilter, "organisation__kind", "role"]
     search_fields = ["user__email", "user__last_name", "user__first_name", "organisation__name"]
     autocomplete_fields = ["user", "organisation"]
     list_select_related = ["user", "organisation"]
     date_hierarchy = "start_date"
-    actions = ["end_today"]
+    actions = ["end_today", "confirm_selected", "refuse_selected"]
     form = MembershipAdminForm
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user  # a class made for this request
+        return form
+
     def get_readonly_fields(self, request, obj=None):
-        return MEMBERSHIP_FIXED_ONCE_SAVED if obj else []
+        if obj:
+            return [*MEMBERSHIP_FIXED_ONCE_SAVED, "status", "created_by", "decided_by"]
+        return []
 
     def save_model(self, request, obj, form, change):
         """Already written by the service while the form validated (MembershipAdminForm)."""
+
+    def has_delete_permission(self, request, obj=None):
+        # nobody removes their own membership (nor changes it, see membership_end)
+        if obj is not None and obj.user_id == request.user.pk:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        membership_delete(membership=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset.select_related("user", "organisation"):
+            try:
+                membership_delete(membership=membership, actor=request.user)
+            except ValidationError as error:
+                messages.error(request, f"{membership}: {' '.join(error.messages)}")
+
+    def _decide(self, request, queryset, service, done_message):
+        done = 0
+        for membership in queryset.pending().select_related("user", "organisation"):
+            try:
+                service(membership=membership, actor=request.user)
+            except ValidationError as error:
+                messages.error(request, f"{membership}: {' '.join(error.messages)}")
+            else:
+                done += 1
+        if done:
+            messages.success(request, done_message(done) % {"count": done})
+        elif not queryset.pending().exists():
+            messages.warning(request, _("None of the selected memberships awaits confirmation."))
+
+    @admin.action(description=_("Confirm the selected memberships (a second administrator)"))
+    def confirm_selected(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            membership_confirm,
+            lambda n: ngettext(
+                "%(count)d membership confirmed.", "%(count)d memberships confirmed.", n
+            ),
+        )
+
+    @admin.action(description=_("Refuse the selected memberships"))
+    def refuse_selected(self, request, queryset):
+        self._decide(
+            request,
+            queryset,
+            membership_refuse,
+            lambda n: ngettext(
+                "%(count)d membership refused.", "%(count)d memberships refused.", n
+            ),
+        )
 
     @admin.action(description=_("End the selected memberships now (yesterday was the last day)"))
     def end_today(self, request, queryset):
@@ -278,7 +415,11 @@ class MembershipAdmin(PlatformAdminMixin, admin.ModelAdmin):
             if membership.start_date > yesterday:
                 skipped += 1
                 continue
-            membership_end(membership=membership, end_date=yesterday)
+            try:
+                membership_end(membership=membership, end_date=yesterday, actor=request.user)
+            except ValidationError as error:
+                messages.error(request, f"{membership}: {' '.join(error.messages)}")
+                continue
             ended += 1
         messages.success(
             request,
@@ -297,39 +438,108 @@ class MembershipAdmin(PlatformAdminMixin, admin.ModelAdmin):
             )
 
 
+class UserAddForm(forms.ModelForm):
+    """A new account has no password: its owner chooses one through the reset e-mail sent to
+    their own address, so that no administrator ever knows it."""
+
+    class Meta:
+        model = User
+        fields = ["email", "first_name", "last_name"]
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.email = user.email.lower()
+        user.set_unusable_password()
+        if commit:
+            user.save()
+        return user
+
+
+def send_password_reset(request, user: User) -> bool:
+    """Send ``user`` allauth's password reset e-mail, to their own address."""
+    form = ResetPasswordForm(data={"email": user.email})
+    if not (user.is_active and form.is_valid()):
+        return False
+    form.save(request)
+    return True
+
+
 @admin.register(User)
 class UserAdmin(PlatformAdminMixin, DjangoUserAdmin):
+    """People. An administrator never sets a password (there is no password form): a new
+    account and a forgotten password get allauth's reset e-mail, sent to the person's own
+    address. Memberships go through the services (UserMembershipInline)."""
+
     ordering = ["last_name", "first_name", "email"]
     list_display = ["email", "first_name", "last_name", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff"]
     search_fields = ["email", "first_name", "last_name"]
-    inlines = [MembershipInline]
+    inlines = [UserMembershipInline]
     fieldsets = [
-        (None, {"fields": ["email", "password"]}),
+        (None, {"fields": ["email"]}),
         (_("Personal details"), {"fields": ["first_name", "last_name"]}),
         (_("Platform"), {"fields": ["is_active", "is_staff", "last_login", "date_joined"]}),
     ]
+    add_form = UserAddForm
     add_fieldsets = [
-        (
-            None,
-            {
-                "classes": ["wide"],
-                "fields": ["email", "first_name", "last_name", "password1", "password2"],
-            },
-        )
+        (None, {"classes": ["wide"], "fields": ["email", "first_name", "last_name"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["send_password_reset_email"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The reset e-mail goes to this address: an administrator who could change it could
+        # send someone's reset to himself.
+        if obj is not None:
+            return [*self.readonly_fields, "email"]
+        return self.readonly_fields
+
+    def get_inlines(self, request, obj):
+        # roles are given once the account exists (and its owner has had the e-mail)
+        return self.inlines if obj is not None else []
+
+    def get_urls(self):
+        # Django's user admin adds "<id>/password/", a form that sets someone's password
+        return [url for url in super().get_urls() if url.name != "auth_user_password_change"]
+
+    def has_delete_permission(self, request, obj=None):
+        # switch an account off instead: its memberships and its audit trail stay
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and send_password_reset(request, obj):
+            messages.info(
+                request,
+                _("%(email)s got an e-mail to choose a password.") % {"email": obj.email},
+            )
+
+    @admin.action(description=_("Send a password reset e-mail to the selected people"))
+    def send_password_reset_email(self, request, queryset):
+        sent = sum(1 for user in queryset if send_password_reset(request, user))
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d reset e-mail sent, each to the person's own address.",
+                "%(count)d reset e-mails sent, each to the person's own address.",
+                sent,
+            )
+            % {"count": sent},
+        )
 
 
 @admin.register(Authenticator)
 class AuthenticatorAdmin(PlatformAdminMixin, admin.ModelAdmin):
-    """Lets an administrator remove a lost authenticator; its secret is never shown."""
+    """Shows who has set up which authenticator, read only: its secret is never shown, and no
+    administrator removes or changes someone else's (that would let them take the account
+    over). Someone who lost theirs uses a recovery code."""
 
     list_display = ["user", "type", "created_at", "last_used_at"]
     list_filter = ["type"]
     search_fields = ["user__email"]
     fields = ["user", "type", "created_at", "last_used_at"]
     readonly_fields = fields
+    actions = None
 
     def has_add_permission(self, request, *args):
         return False
@@ -337,8 +547,13 @@ class AuthenticatorAdmin(PlatformAdminMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 class PartnershipAdminForm(forms.ModelForm):
+    actor = None  # set per request by PartnershipAdmin.get_form
+
     """Adds through partnership_create and ends through partnership_end as the form validates,
     so that whatever they refuse (also the database's overlap constraints, after a race with
     another writer) shows as a form error, never a 500. The admin saves each form in one
@@ -359,10 +574,13 @@ class PartnershipAdminForm(forms.ModelForm):
                     partner=self.cleaned_data["partner"],
                     start_date=self.cleaned_data["start_date"],
                     end_date=self.cleaned_data["end_date"],
+                    actor=self.actor,
                 )
             elif "end_date" in self.changed_data:
                 self.instance = partnership_end(
-                    partnership=self.instance, end_date=self.cleaned_data["end_date"]
+                    partnership=self.instance,
+                    end_date=self.cleaned_data["end_date"],
+                    actor=self.actor,
                 )
         except ValidationError as error:
             self._update_errors(error)
@@ -381,5 +599,17 @@ class PartnershipAdmin(PlatformAdminMixin, admin.ModelAdmin):
         # A partnership only ends (or reopens); a wrong one is removed and added anew.
         return ["school", "partner", "start_date"] if obj else []
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.actor = request.user  # a class made for this request
+        return form
+
     def save_model(self, request, obj, form, change):
         """Already written by the service while the form validated (PartnershipAdminForm)."""
+
+    def delete_model(self, request, obj):
+        partnership_delete(partnership=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for partnership in queryset.select_related("school", "partner"):
+            partnership_delete(partnership=partnership, actor=request.user)

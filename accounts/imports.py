@@ -86,7 +86,7 @@ def _find_partner(reference: str, kind: str) -> Organisation | None:
     ).first()
 
 
-def schools_import_csv(*, text: str, start_date: datetime.date) -> ImportResult:
+def schools_import_csv(*, text: str, start_date: datetime.date, actor=None) -> ImportResult:
     """Import the schools in ``text``; raises ImportFailed (and writes nothing) on any error."""
     rows = _read_rows(text)
     result = ImportResult()
@@ -105,7 +105,7 @@ def schools_import_csv(*, text: str, start_date: datetime.date) -> ImportResult:
                 continue
             seen.add(number)
             try:
-                result_kind = _import_row(row, start_date=start_date, result=result)
+                result_kind = _import_row(row, start_date=start_date, result=result, actor=actor)
             except ValidationError as exc:
                 for message in _messages(exc):
                     errors.append(
@@ -122,7 +122,9 @@ def schools_import_csv(*, text: str, start_date: datetime.date) -> ImportResult:
     return result
 
 
-def _import_row(row: dict[str, str], *, start_date: datetime.date, result: ImportResult) -> str:
+def _import_row(
+    row: dict[str, str], *, start_date: datetime.date, result: ImportResult, actor=None
+) -> str:
     number = row.get("instellingsnummer", "")
     fields = {
         "name": row.get("naam", ""),
@@ -158,6 +160,6 @@ def _import_row(row: dict[str, str], *, start_date: datetime.date, result: Impor
                 )
             if school.partnerships.active_on(start_date).filter(partner=partner).exists():
                 continue
-            partnership_create(school=school, partner=partner, start_date=start_date)
+            partnership_create(school=school, partner=partner, start_date=start_date, actor=actor)
             result.partnerships += 1
     return outcome

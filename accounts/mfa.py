@@ -2,9 +2,9 @@
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 
-from accounts.models import Membership, User, active_q
+from accounts.models import Membership, User, membership_active_q
 from accounts.roles import PARTNER_KINDS, SCHOOL_MANAGER_ROLES
 
 # Further reasons to require MFA, registered by the layers above accounts (the dossier core adds
@@ -21,10 +21,11 @@ def register_requirement(expression_for_user) -> None:
 def mfa_status(user) -> tuple[bool, bool]:
     """(required, configured) for ``user``, in one query.
 
-    Required for staff of a CLB, PBD or LSC, and for anyone who manages access to a dossier:
-    the directie, and zorgteam members to whom access management was delegated.
+    Required for staff of a CLB, PBD or LSC, for anyone who manages access to a dossier (the
+    directie, and zorgteam members to whom access management was delegated) and for platform
+    administrators (``platform_staff``, registered below).
     """
-    memberships = Membership.objects.filter(active_q(), user=OuterRef("pk"))
+    memberships = Membership.objects.filter(membership_active_q(), user=OuterRef("pk"))
     row = (
         User.objects.filter(pk=user.pk)
         .annotate(
@@ -51,3 +52,12 @@ def _manages_access(memberships):
     for extra in EXTRA_REQUIREMENTS:
         expression |= extra(OuterRef("pk"))
     return expression
+
+
+def platform_staff(user_ref):
+    """Platform administrators (staff or superuser) manage who works where: their password alone
+    must not be enough to open the admin."""
+    return Exists(User.objects.filter(pk=user_ref).filter(Q(is_staff=True) | Q(is_superuser=True)))
+
+
+register_requirement(platform_staff)

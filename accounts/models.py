@@ -114,11 +114,19 @@ class Period(models.Model):
 
 
 def active_q(prefix: str = "", day: datetime.date | None = None) -> Q:
-    """The same condition as ``active_on`` for use across a relation (``prefix`` ends in __)."""
+    """The same condition as ``active_on`` for use across a relation (``prefix`` ends in __).
+
+    For memberships use ``membership_active_q``: a membership also has to be confirmed.
+    """
     day = day or timezone.localdate()
     return Q(**{f"{prefix}start_date__lte": day}) & (
         Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gte": day})
     )
+
+
+def membership_active_q(prefix: str = "", day: datetime.date | None = None) -> Q:
+    """A membership that holds today: confirmed, and today between its start and end."""
+    return active_q(prefix, day) & Q(**{f"{prefix}status": MembershipStatus.CONFIRMED})
 
 
 class Organisation(models.Model):
@@ -210,8 +218,31 @@ class Vestiging(models.Model):
             raise ValidationError({"school": _("Only a school has vestigingen.")})
 
 
+class MembershipStatus(models.TextChoices):
+    """A membership that would let someone read a school's dossier without a grant, or manage
+    its access, waits for a second person to confirm it (accounts.services). Until then it
+    gives nothing: only confirmed memberships are ever active."""
+
+    PENDING = "pending", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REFUSED = "refused", _("Refused")
+
+
+class MembershipQuerySet(ActiveQuerySet):
+    def active_on(self, day: datetime.date | None = None):
+        return self.filter(membership_active_q(day=day))
+
+    def pending(self):
+        return self.filter(status=MembershipStatus.PENDING)
+
+
 class Membership(Period):
-    """A person works for an organisation in a role, from a start date to an optional end."""
+    """A person works for an organisation in a role, from a start date to an optional end.
+
+    Only a confirmed membership counts (``status``); see MembershipStatus.
+    """
+
+    Status = MembershipStatus
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
@@ -225,6 +256,38 @@ class Membership(Period):
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     start_date = models.DateField(_("start date"), default=timezone.localdate)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    # New rows wait unless the service that writes them confirms them: a row written some other
+    # way gives no access until someone confirms it.
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.PENDING,
+        editable=False,
+    )
+    created_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("added by"),
+    )
+    decided_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("confirmed or refused by"),
+    )
+    decided_at = models.DateTimeField(
+        _("confirmed or refused at"), null=True, blank=True, editable=False
+    )
+
+    objects = MembershipQuerySet.as_manager()
 
     class Meta(Period.Meta):
         verbose_name = _("membership")
@@ -264,6 +327,13 @@ class Membership(Period):
     @property
     def kind(self) -> str:
         return kind_of_role(self.role)
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == MembershipStatus.PENDING
+
+    def is_active_on(self, day: datetime.date | None = None) -> bool:
+        return self.status == MembershipStatus.CONFIRMED and super().is_active_on(day)
 
 
 # On PostgreSQL the database refuses overlapping partnerships too (migration 0004): one CLB

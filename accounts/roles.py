@@ -62,6 +62,10 @@ ZORGTEAM_ROLES = (Role.ZORGCOORDINATOR, Role.LEERLINGENBEGELEIDER, Role.ZORGLEER
 SCHOOL_GRANTABLE_ROLES = (Role.DIRECTIE, *ZORGTEAM_ROLES)
 # The directie reads everything of its own school and manages access without a grant.
 SCHOOL_MANAGER_ROLES = (Role.DIRECTIE,)
+# Roles that read a dossier without a grant or manage who reads it. A new membership in one of
+# these waits until a second person confirms it (accounts.services.membership_confirm): no single
+# administrator can give anyone the power to read a school's dossier.
+CONFIRMATION_ROLES = SCHOOL_MANAGER_ROLES
 
 
 def kind_of_role(role: str) -> str:

@@ -7,19 +7,40 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.dispatch import Signal
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import (
     PARTNERSHIP_OVERLAP_CONSTRAINTS,
     Membership,
+    MembershipStatus,
     Organisation,
     Partnership,
     User,
 )
+from accounts.roles import CONFIRMATION_ROLES, SCHOOL_MANAGER_ROLES
 
 # Sent inside the transaction that saves a school, so that the dossier core (a layer above
 # accounts, which accounts does not know) gives every school its dossier. Argument: ``school``.
 school_saved = Signal()
+
+# Sent inside the transaction of every membership and partnership write, so that the dossier
+# core records it in the audit log of each dossier it touches, and the notifications tell the
+# school's directie. Arguments: ``membership`` (or ``partnership``), ``actor`` (the person who
+# did it; None only for writes outside any request, such as the demo loader) and ``action``
+# (one of the constants below). For a deletion the signal is sent just before the row goes.
+membership_changed = Signal()
+partnership_changed = Signal()
+
+MEMBERSHIP_ADDED = "added"
+MEMBERSHIP_PENDING = "pending"  # added, waits for confirmation
+MEMBERSHIP_CONFIRMED = "confirmed"
+MEMBERSHIP_REFUSED = "refused"
+MEMBERSHIP_ENDED = "ended"  # its end date set or changed (None: reopened)
+MEMBERSHIP_DELETED = "deleted"
+PARTNERSHIP_ADDED = "added"
+PARTNERSHIP_ENDED = "ended"
+PARTNERSHIP_DELETED = "deleted"
 
 
 def _lock_partnerships_of(school_id: int) -> None:
@@ -79,6 +100,7 @@ def partnership_create(
     partner: Organisation,
     start_date: datetime.date,
     end_date: datetime.date | None = None,
+    actor: User | None = None,
 ) -> Partnership:
     with transaction.atomic():
         _lock_partnerships_of(school.pk)
@@ -87,10 +109,15 @@ def partnership_create(
         )
         partnership.full_clean()
         _partnership_save(partnership)
+        partnership_changed.send(
+            sender=Partnership, partnership=partnership, actor=actor, action=PARTNERSHIP_ADDED
+        )
     return partnership
 
 
-def partnership_end(*, partnership: Partnership, end_date: datetime.date | None) -> Partnership:
+def partnership_end(
+    *, partnership: Partnership, end_date: datetime.date | None, actor: User | None = None
+) -> Partnership:
     """Ending a partnership ends the partner staff's access at once (see the access module).
 
     ``end_date=None`` makes it open-ended again, e.g. to undo an end entered by mistake.
@@ -100,7 +127,20 @@ def partnership_end(*, partnership: Partnership, end_date: datetime.date | None)
         partnership.end_date = end_date
         partnership.full_clean()
         _partnership_save(partnership, update_fields=["end_date"])
+        partnership_changed.send(
+            sender=Partnership, partnership=partnership, actor=actor, action=PARTNERSHIP_ENDED
+        )
     return partnership
+
+
+def partnership_delete(*, partnership: Partnership, actor: User | None = None) -> None:
+    """Remove a partnership entered by mistake (a real one ends instead: its history stays)."""
+    with transaction.atomic():
+        _lock_partnerships_of(partnership.school_id)
+        partnership_changed.send(
+            sender=Partnership, partnership=partnership, actor=actor, action=PARTNERSHIP_DELETED
+        )
+        partnership.delete()
 
 
 def organisation_create(**fields) -> Organisation:
@@ -118,6 +158,11 @@ def organisation_save(*, organisation: Organisation) -> Organisation:
     return organisation
 
 
+def needs_confirmation(role: str) -> bool:
+    """Whether a new membership in ``role`` waits for a second person (CONFIRMATION_ROLES)."""
+    return role in CONFIRMATION_ROLES
+
+
 def membership_create(
     *,
     user: User,
@@ -125,21 +170,166 @@ def membership_create(
     role: str,
     start_date: datetime.date,
     end_date: datetime.date | None = None,
+    actor: User | None = None,
 ) -> Membership:
+    """Add a membership. One in a role that reads the school's dossier without a grant or
+    manages its access (CONFIRMATION_ROLES) is added pending: it gives nothing until the
+    school's directie, or for a school without one a second platform administrator, confirms
+    it (membership_confirm). Nobody adds a membership for themselves."""
+    if actor is not None and actor.pk == user.pk:
+        raise ValidationError(
+            {"user": _("You cannot give yourself a membership: ask another administrator.")}
+        )
     membership = Membership(
-        user=user, organisation=organisation, role=role, start_date=start_date, end_date=end_date
+        user=user,
+        organisation=organisation,
+        role=role,
+        start_date=start_date,
+        end_date=end_date,
+        created_by=actor,
+        status=MembershipStatus.PENDING if needs_confirmation(role) else MembershipStatus.CONFIRMED,
     )
     membership.full_clean()
-    membership.save()
+    with transaction.atomic():
+        membership.save()
+        membership_changed.send(
+            sender=Membership,
+            membership=membership,
+            actor=actor,
+            action=MEMBERSHIP_PENDING if membership.is_pending else MEMBERSHIP_ADDED,
+        )
     return membership
 
 
-def membership_end(*, membership: Membership, end_date: datetime.date | None) -> Membership:
+def school_has_directie(school_id: int, *, exclude_pk: int | None = None) -> bool:
+    """Whether the school has an active (confirmed) directie today."""
+    return (
+        Membership.objects.active_on()
+        .filter(organisation_id=school_id, role__in=SCHOOL_MANAGER_ROLES)
+        .exclude(pk=exclude_pk)
+        .exists()
+    )
+
+
+def may_decide(*, membership: Membership, actor: User) -> bool:
+    """Who may confirm or refuse a pending membership: an active directie of its school, or, for
+    a school without one, a platform administrator; never the person who added it, nor the
+    person it is for."""
+    if not membership.is_pending or not actor.is_active:
+        return False
+    if actor.pk in (membership.created_by_id, membership.user_id):
+        return False
+    if school_has_directie(membership.organisation_id, exclude_pk=membership.pk):
+        return (
+            Membership.objects.active_on()
+            .filter(
+                user=actor,
+                organisation_id=membership.organisation_id,
+                role__in=SCHOOL_MANAGER_ROLES,
+            )
+            .exists()
+        )
+    return bool(actor.is_staff)
+
+
+def _decide(*, membership: Membership, actor: User, status: str, action: str) -> Membership:
+    with transaction.atomic():
+        # one decision per membership: a second one waits, then sees it is no longer pending
+        membership = (
+            Membership.objects.select_for_update(of=("self",))
+            .select_related("user", "organisation")
+            .get(pk=membership.pk)
+        )
+        if not membership.is_pending:
+            raise ValidationError(_("This membership has already been confirmed or refused."))
+        if actor.pk == membership.created_by_id:
+            raise ValidationError(
+                _("You added this membership yourself; someone else has to confirm or refuse it.")
+            )
+        if actor.pk == membership.user_id:
+            raise ValidationError(_("You cannot confirm or refuse your own membership."))
+        if not may_decide(membership=membership, actor=actor):
+            if school_has_directie(membership.organisation_id, exclude_pk=membership.pk):
+                raise ValidationError(
+                    _("This school has a directie: only its directie can confirm or refuse this.")
+                )
+            raise ValidationError(
+                _("Only another platform administrator can confirm or refuse this membership.")
+            )
+        membership.status = status
+        membership.decided_by = actor
+        membership.decided_at = timezone.now()
+        membership.save(update_fields=["status", "decided_by", "decided_at"])
+        membership_changed.send(
+            sender=Membership, membership=membership, actor=actor, action=action
+        )
+    return membership
+
+
+def membership_confirm(*, membership: Membership, actor: User) -> Membership:
+    """The membership takes effect (see may_decide for who may confirm it)."""
+    return _decide(
+        membership=membership,
+        actor=actor,
+        status=MembershipStatus.CONFIRMED,
+        action=MEMBERSHIP_CONFIRMED,
+    )
+
+
+def membership_refuse(*, membership: Membership, actor: User) -> Membership:
+    """The membership never takes effect; it stays, refused, so that the attempt is known."""
+    return _decide(
+        membership=membership,
+        actor=actor,
+        status=MembershipStatus.REFUSED,
+        action=MEMBERSHIP_REFUSED,
+    )
+
+
+def membership_end(
+    *, membership: Membership, end_date: datetime.date | None, actor: User | None = None
+) -> Membership:
     """Ending a membership ends that person's access to every dossier at once.
 
-    ``end_date=None`` makes it open-ended again, e.g. to undo an end entered by mistake.
+    ``end_date=None`` makes it open-ended again, e.g. to undo an end entered by mistake. Nobody
+    changes their own membership; and reopening a directie membership that has ended gives the
+    power to read the dossier again, so it waits for confirmation like a new one.
     """
+    _refuse_own(membership, actor)
+    today = timezone.localdate()
+    was_over = membership.end_date is not None and membership.end_date < today
+    reopens = was_over and (end_date is None or end_date >= today)
     membership.end_date = end_date
     membership.full_clean()
-    membership.save(update_fields=["end_date"])
+    fields = ["end_date"]
+    action = MEMBERSHIP_ENDED
+    if reopens and needs_confirmation(membership.role) and not membership.is_pending:
+        membership.status = MembershipStatus.PENDING
+        membership.created_by = actor
+        membership.decided_by = None
+        membership.decided_at = None
+        fields += ["status", "created_by", "decided_by", "decided_at"]
+        action = MEMBERSHIP_PENDING
+    with transaction.atomic():
+        membership.save(update_fields=fields)
+        membership_changed.send(
+            sender=Membership, membership=membership, actor=actor, action=action
+        )
     return membership
+
+
+def _refuse_own(membership: Membership, actor: User | None) -> None:
+    if actor is not None and actor.pk == membership.user_id:
+        raise ValidationError(
+            _("You cannot change your own membership: ask another administrator.")
+        )
+
+
+def membership_delete(*, membership: Membership, actor: User | None = None) -> None:
+    """Remove a membership entered by mistake (a real one ends instead: its history stays)."""
+    _refuse_own(membership, actor)
+    with transaction.atomic():
+        membership_changed.send(
+            sender=Membership, membership=membership, actor=actor, action=MEMBERSHIP_DELETED
+        )
+        membership.delete()

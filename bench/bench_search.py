@@ -377,6 +377,7 @@ def fill_region():
                 organisation=organisation,
                 role=Role.CLB_MEDEWERKER,
                 start_date=LONG_AGO,
+                status=Membership.Status.CONFIRMED,
             )
             # partner staff must use MFA; without an authenticator every page redirects
             Authenticator.objects.create(

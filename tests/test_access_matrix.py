@@ -85,8 +85,10 @@ def logged_in_redirect(anonymous: int) -> dict[str, object]:
     return dict.fromkeys(PERSONAS, 302) | {"anonymous": anonymous}
 
 
-# Personas who have set up an authenticator app (partner staff and managers must).
+# Personas who have set up an authenticator app (partner staff, managers and platform
+# administrators must).
 WITH_MFA = {
+    "platform_admin",
     "directie_a",
     "clb_medewerker_a",
     "clb_medewerker_other",
@@ -148,6 +150,22 @@ def signal_writers(ok: object) -> dict[str, object]:
     """Signals: school and CLB write; the PBD and the CLB directeur read only (403); the LSC
     sees nothing (404)."""
     return signal_readers(ok) | dict.fromkeys(READ_ONLY, 403)
+
+
+def pending_membership_kwargs(region):
+    """A directie membership of school A that a platform administrator added: it waits."""
+    from accounts.roles import Role
+    from accounts.services import membership_create
+    from accounts.tests.factories import LONG_AGO, UserFactory
+
+    membership = membership_create(
+        user=UserFactory(),
+        organisation=region.school_a,
+        role=Role.DIRECTIE,
+        start_date=LONG_AGO,
+        actor=region.platform_admin,
+    )
+    return {"pk": region.dossier_a.pk, "membership_pk": membership.pk}
 
 
 def a_signal(region):
@@ -339,6 +357,11 @@ MATRIX: dict[str, Case] = {
         {"POST": managers(302), "GET": everyone(405)},
         POST,
         kwargs=lambda region: {"pk": region.dossier_a.pk, "user_pk": region.pbd_begeleider_a.pk},
+    ),
+    "dossier:memberships_pending": Case({"GET": managers(200)}, GET, kwargs=dossier_a),
+    # a POST without a decision is refused with a message and sent back to the list
+    "dossier:membership_decide": Case(
+        {"POST": managers(302), "GET": everyone(405)}, POST, kwargs=pending_membership_kwargs
     ),
     "dossier:auditlog": Case({"GET": managers(200)}, GET, kwargs=dossier_a),
     "dossier:auditlog_export": Case({"GET": managers(200)}, GET, kwargs=dossier_a),
@@ -776,6 +799,11 @@ ADMIN_SPECIAL = {
     "admin:autocomplete": 403,  # needs its query parameters
     "admin:view_on_site": 404,  # no model here has a public page
     "admin:mfa_authenticator_add": 403,  # authenticators are set up by their owner only
+    "admin:mfa_authenticator_delete": 403,  # and only their owner removes one
+    # a person is switched off, never deleted: their memberships and audit trail stay
+    "admin:accounts_user_delete": 403,
+    # an organisation with memberships or partnerships is not removed past the services
+    "admin:accounts_organisation_delete": 403,
     # themes and sources are switched off, never deleted: old signals refer to them
     "admin:dossier_thema_delete": 403,
     "admin:signalen_bron_delete": 403,

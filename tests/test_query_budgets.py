@@ -138,15 +138,17 @@ def test_overview_and_access_pages_cost_the_same_with_2_and_40_people(
         response = client.get(reverse("dossier:overview", kwargs={"pk": dossier.pk}))
     assert len(response.context["people"]) == 2 * count + 1
     # 1. the dossier with access flags, 2. the grants, 3. the directie, 4. who is effective,
-    # 5. their memberships, 6. the candidates for the grant form
-    with django_assert_num_queries(REQUEST_OVERHEAD + 6):
+    # 5. their memberships, 6. the candidates for the grant form, 7. how many memberships
+    # wait for confirmation
+    with django_assert_num_queries(REQUEST_OVERHEAD + 7):
         response = client.get(reverse("dossier:toegangsbeheer", kwargs={"pk": dossier.pk}))
     assert len(response.context["rows"]) == 2 * count + 1
     # 1. the dossier with access flags, 2. the people in the person filter, 3. the count,
     # 4. the page of events
     with django_assert_num_queries(REQUEST_OVERHEAD + 4):
         response = client.get(reverse("dossier:auditlog", kwargs={"pk": dossier.pk}))
-    assert response.context["page"].paginator.count == 2 * count
+    # the grants, and the partnership made at the set-up
+    assert response.context["page"].paginator.count == 2 * count + 1
 
 
 @pytest.mark.django_db

@@ -80,6 +80,9 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.ZORGCOORDINATOR
     start_date = LONG_AGO
     end_date = None
+    # in force, as every membership that existed before confirmation; tests of the confirmation
+    # itself go through accounts.services.membership_create
+    status = Membership.Status.CONFIRMED
 
 
 class PartnershipFactory(factory.django.DjangoModelFactory):

@@ -14,10 +14,16 @@ class DossierConfig(AppConfig):
         # The registrations name models, which can only be imported once the app registry is
         # ready, so not at the top of this module.
         from accounts import mfa
-        from accounts.services import school_saved
+        from accounts.services import membership_changed, partnership_changed, school_saved
         from dossier.core import access, section
-        from dossier.core.services import dossier_for_saved_school
+        from dossier.core.services import (
+            audit_membership_changed,
+            audit_partnership_changed,
+            dossier_for_saved_school,
+        )
 
         section.register()
         school_saved.connect(dossier_for_saved_school, dispatch_uid="dossier-for-school")
+        membership_changed.connect(audit_membership_changed, dispatch_uid="audit-membership")
+        partnership_changed.connect(audit_partnership_changed, dispatch_uid="audit-partnership")
         mfa.register_requirement(access.manages_access_somewhere)

@@ -63,6 +63,16 @@ class AuditEvent(models.Model):
         ACCESS_CHANGED = "access_changed", _("Access changed")
         ACCESS_REVOKED = "access_revoked", _("Access revoked")
         AUDIT_EXPORTED = "audit_exported", _("Audit log exported")
+        # memberships and partnerships, changed in the admin, the CSV import or the app
+        MEMBERSHIP_ADDED = "membership_added", _("Membership added")
+        MEMBERSHIP_PENDING = "membership_pending", _("Membership added, awaiting confirmation")
+        MEMBERSHIP_CONFIRMED = "membership_confirmed", _("Membership confirmed")
+        MEMBERSHIP_REFUSED = "membership_refused", _("Membership refused")
+        MEMBERSHIP_ENDED = "membership_ended", _("Membership end date changed")
+        MEMBERSHIP_DELETED = "membership_deleted", _("Membership removed")
+        PARTNERSHIP_ADDED = "partnership_added", _("Partnership added")
+        PARTNERSHIP_ENDED = "partnership_ended", _("Partnership end date changed")
+        PARTNERSHIP_DELETED = "partnership_deleted", _("Partnership removed")
 
     dossier = models.ForeignKey(
         Dossier,
@@ -70,9 +80,12 @@ class AuditEvent(models.Model):
         related_name="audit_events",
         verbose_name=_("dossier"),
     )
+    # None only for a change made outside any request (the demo loader, a shell): "the platform"
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("by"),
     )

@@ -23,6 +23,7 @@ def register() -> None:
                 url_name="dossier:toegangsbeheer",
                 section=Section.TOEGANG,
                 order=90,
+                current_on=("dossier:toegangsbeheer", "dossier:memberships_pending"),
             ),
             Tab(
                 key="auditlog",

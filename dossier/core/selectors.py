@@ -169,3 +169,13 @@ def access_candidates(dossier: Dossier) -> list[Membership]:
 
 def audit_events(dossier: Dossier) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(dossier=dossier).select_related("actor", "subject_user")
+
+
+def pending_memberships(dossier: Dossier):
+    """Memberships of the dossier's school that wait for confirmation, oldest first."""
+    return (
+        Membership.objects.pending()
+        .filter(organisation_id=dossier.school_id)
+        .select_related("user", "organisation", "created_by")
+        .order_by("pk")
+    )

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from guardian.shortcuts import assign_perm, remove_perm
 
-from accounts.models import Membership, Organisation, User
+from accounts import services as accounts_services
+from accounts.models import Membership, Organisation, Partnership, User
 from accounts.roles import PARTNER_KINDS, SCHOOL_GRANTABLE_ROLES, SCHOOL_MANAGER_ROLES
 from dossier.core.access import (
     PERM_CONTRIBUTE,
@@ -33,6 +34,78 @@ def dossier_create(*, school: Organisation) -> Dossier:
 def dossier_for_saved_school(sender, *, school: Organisation, **kwargs) -> None:
     """Receiver of ``accounts.services.school_saved``: a school saved anywhere has its dossier."""
     dossier_create(school=school)
+
+
+# what each accounts action is called in the audit log
+MEMBERSHIP_AUDIT_ACTIONS = {
+    accounts_services.MEMBERSHIP_ADDED: AuditEvent.Action.MEMBERSHIP_ADDED,
+    accounts_services.MEMBERSHIP_PENDING: AuditEvent.Action.MEMBERSHIP_PENDING,
+    accounts_services.MEMBERSHIP_CONFIRMED: AuditEvent.Action.MEMBERSHIP_CONFIRMED,
+    accounts_services.MEMBERSHIP_REFUSED: AuditEvent.Action.MEMBERSHIP_REFUSED,
+    accounts_services.MEMBERSHIP_ENDED: AuditEvent.Action.MEMBERSHIP_ENDED,
+    accounts_services.MEMBERSHIP_DELETED: AuditEvent.Action.MEMBERSHIP_DELETED,
+}
+PARTNERSHIP_AUDIT_ACTIONS = {
+    accounts_services.PARTNERSHIP_ADDED: AuditEvent.Action.PARTNERSHIP_ADDED,
+    accounts_services.PARTNERSHIP_ENDED: AuditEvent.Action.PARTNERSHIP_ENDED,
+    accounts_services.PARTNERSHIP_DELETED: AuditEvent.Action.PARTNERSHIP_DELETED,
+}
+
+
+def _period(start: datetime.date, end: datetime.date | None) -> str:
+    return f"{start:%d/%m/%Y} – {end:%d/%m/%Y}" if end else f"{start:%d/%m/%Y} – …"
+
+
+def dossiers_touched_by_membership(membership: Membership):
+    """A membership of a school touches that school's dossier; one of a CLB, PBD or LSC the
+    dossiers of the schools it works with today."""
+    organisation = membership.organisation
+    if organisation.is_school:
+        return Dossier.objects.filter(school_id=organisation.pk)
+    schools = Partnership.objects.active_on().filter(partner_id=organisation.pk)
+    return Dossier.objects.filter(school_id__in=schools.values("school_id"))
+
+
+def audit_membership_changed(
+    sender, *, membership: Membership, actor, action: str, **kwargs
+) -> None:
+    """Receiver of ``accounts.services.membership_changed``: the change goes into the audit log
+    of every dossier it touches, in the same transaction."""
+    detail = _("%(role)s at %(organisation)s, %(period)s") % {
+        "role": membership.get_role_display(),
+        "organisation": membership.organisation.name,
+        "period": _period(membership.start_date, membership.end_date),
+    }
+    for dossier in dossiers_touched_by_membership(membership):
+        audit_record(
+            dossier=dossier,
+            actor=actor,
+            action=MEMBERSHIP_AUDIT_ACTIONS[action],
+            section=Section.TOEGANG,
+            subject_user=membership.user,
+            detail=detail,
+        )
+
+
+def audit_partnership_changed(
+    sender, *, partnership: Partnership, actor, action: str, **kwargs
+) -> None:
+    """Receiver of ``accounts.services.partnership_changed``: into the school's audit log."""
+    dossier = Dossier.objects.filter(school_id=partnership.school_id).first()
+    if dossier is None:
+        return
+    audit_record(
+        dossier=dossier,
+        actor=actor,
+        action=PARTNERSHIP_AUDIT_ACTIONS[action],
+        section=Section.TOEGANG,
+        detail=_("%(kind)s %(partner)s, %(period)s")
+        % {
+            "kind": partnership.partner.get_kind_display(),
+            "partner": partnership.partner.name,
+            "period": _period(partnership.start_date, partnership.end_date),
+        },
+    )
 
 
 def audit_record(

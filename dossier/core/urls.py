@@ -13,6 +13,16 @@ urlpatterns = [
         views.access_revoke_view,
         name="access_revoke",
     ),
+    path(
+        "dossiers/<int:pk>/toegang/lidmaatschappen/",
+        views.memberships_pending,
+        name="memberships_pending",
+    ),
+    path(
+        "dossiers/<int:pk>/toegang/lidmaatschappen/<int:membership_pk>/",
+        views.membership_decide,
+        name="membership_decide",
+    ),
     path("dossiers/<int:pk>/auditlog/", views.auditlog, name="auditlog"),
     path("dossiers/<int:pk>/auditlog/export.csv", views.auditlog_export, name="auditlog_export"),
 ]

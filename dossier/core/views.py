@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import User
+from accounts.models import Membership, User
+from accounts.services import may_decide, membership_confirm, membership_refuse
 from dossier.core.access import Section, require_section
 from dossier.core.filters import AuditEventFilter
 from dossier.core.forms import DossierSearchForm, GrantAccessForm
@@ -28,6 +29,7 @@ from dossier.core.selectors import (
     dossier_partnerships,
     dossier_people,
     dossier_recent_activity,
+    pending_memberships,
 )
 from dossier.core.services import access_grant, access_revoke, audit_record
 from samenwerking.listing import page_of, querystring_without_page
@@ -111,7 +113,13 @@ def toegangsbeheer(request, pk):
     return render(
         request,
         "dossier/toegangsbeheer.html",
-        {"dossier": dossier, "access": access, "form": form, "rows": dossier_access_rows(dossier)},
+        {
+            "dossier": dossier,
+            "access": access,
+            "form": form,
+            "rows": dossier_access_rows(dossier),
+            "pending_count": pending_memberships(dossier).count(),
+        },
         status=status,
     )
 
@@ -132,6 +140,53 @@ def access_revoke_view(request, pk, user_pk):
     else:
         messages.success(request, _("%(name)s no longer has access.") % {"name": person})
     return redirect("dossier:toegangsbeheer", pk=dossier.pk)
+
+
+@login_required
+@require_GET
+def memberships_pending(request, pk):
+    """Memberships of the school that read its dossier without a grant wait here until its
+    directie confirms or refuses them."""
+    dossier, access = require_section(request.user, pk, Section.TOEGANG)
+    rows = [
+        (membership, may_decide(membership=membership, actor=request.user))
+        for membership in pending_memberships(dossier)
+    ]
+    return render(
+        request,
+        "dossier/memberships_pending.html",
+        {"dossier": dossier, "access": access, "rows": rows},
+    )
+
+
+@login_required
+@require_POST
+def membership_decide(request, pk, membership_pk):
+    dossier, _access = require_section(request.user, pk, Section.TOEGANG, write=True)
+    membership = Membership.objects.filter(
+        pk=membership_pk, organisation_id=dossier.school_id
+    ).first()
+    if membership is None:
+        raise Http404
+    decision = request.POST.get("decision")
+    services = {"confirm": membership_confirm, "refuse": membership_refuse}
+    if decision not in services:
+        messages.error(request, _("Choose whether to confirm or refuse the membership."))
+        return redirect("dossier:memberships_pending", pk=dossier.pk)
+    try:
+        services[decision](membership=membership, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if decision == "confirm":
+            message = _("%(name)s is now %(role)s of the school.")
+        else:
+            message = _("The membership of %(name)s as %(role)s was refused.")
+        messages.success(
+            request,
+            message % {"name": membership.user, "role": membership.get_role_display().lower()},
+        )
+    return redirect("dossier:memberships_pending", pk=dossier.pk)
 
 
 def _audit_filter(request, dossier):
@@ -193,7 +248,9 @@ def auditlog_export(request, pk):
         writer.writerow(
             [
                 timezone.localtime(event.created_at).strftime("%d/%m/%Y %H:%M"),
-                _csv_safe(f"{event.actor} <{event.actor.email}>"),
+                _csv_safe(f"{event.actor} <{event.actor.email}>")
+                if event.actor
+                else _("the platform"),
                 event.get_action_display(),
                 _csv_safe(f"{event.subject_user} <{event.subject_user.email}>")
                 if event.subject_user

@@ -8,3 +8,11 @@ class MeldingenConfig(AppConfig):
     name = "dossier.meldingen"
     label = "meldingen"
     verbose_name = _("Notifications")
+
+    def ready(self):
+        from accounts.services import membership_changed
+        from dossier.meldingen.services import notify_membership_decision
+
+        membership_changed.connect(
+            notify_membership_decision, dispatch_uid="notify-membership-decision"
+        )

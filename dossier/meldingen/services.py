@@ -8,10 +8,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts import services as accounts_services
+from accounts.models import Membership, User
+from accounts.roles import CONFIRMATION_ROLES
 from dossier.core.access import (
     DossierAccess,
     Section,
@@ -166,3 +169,34 @@ def digests_send() -> int:
             [user.email],
         )
     return len(by_user)
+
+
+def notify_membership_decision(
+    sender, *, membership: Membership, actor, action: str, **kwargs
+) -> None:
+    """Receiver of ``accounts.services.membership_changed``: whoever manages access to a school's
+    dossier hears at once of a membership there that reads it without a grant, when it is added
+    (pending) and when it is confirmed or refused, whoever did it. A new directie, once
+    confirmed, is among them."""
+    if membership.role not in CONFIRMATION_ROLES or not membership.organisation.is_school:
+        return
+    subjects = {
+        accounts_services.MEMBERSHIP_PENDING: _(
+            "New membership to confirm: %(person)s as %(role)s"
+        ),
+        accounts_services.MEMBERSHIP_CONFIRMED: _("Membership confirmed: %(person)s as %(role)s"),
+        accounts_services.MEMBERSHIP_REFUSED: _("Membership refused: %(person)s as %(role)s"),
+    }
+    if action not in subjects:
+        return
+    dossier = Dossier.objects.filter(school_id=membership.organisation_id).first()
+    if dossier is None:
+        return
+    notify(
+        dossier=dossier,
+        subject=subjects[action]
+        % {"person": membership.user, "role": membership.get_role_display().lower()},
+        url=reverse("dossier:memberships_pending", kwargs={"pk": dossier.pk}),
+        wants=lambda access: access.can_manage,
+        exclude=actor,
+    )

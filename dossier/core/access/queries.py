@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Membership, Partnership, User, active_q
+from accounts.models import Membership, Partnership, User, active_q, membership_active_q
 from accounts.roles import PARTNER_KINDS, SCHOOL_MANAGER_ROLES, ZORGTEAM_ROLES
 from dossier.core.access.dossier_access import NO_ACCESS, DossierAccess
 from dossier.core.access.rules import (
@@ -36,8 +36,9 @@ def _flags(*, user, dossier, school, day: datetime.date, organisations: bool = F
     ``organisations``, also the id of the partner of each kind the person works for that serves
     the school (``acc_<kind>_org``): the organisation on whose behalf they write.
     """
+    # only confirmed memberships count (a pending directie reads nothing)
     school_memberships = Membership.objects.filter(
-        active_q(day=day), user=user, organisation=school
+        membership_active_q(day=day), user=user, organisation=school
     )
     grants = DossierUserObjectPermission.objects.filter(user=user, content_object=dossier)
     flags = {
@@ -56,7 +57,7 @@ def _flags(*, user, dossier, school, day: datetime.date, organisations: bool = F
         # an active partnership of this kind whose partner the person works for, today
         partnerships = Partnership.objects.filter(
             active_q(day=day),
-            active_q("partner__memberships__", day=day),
+            membership_active_q("partner__memberships__", day=day),
             school=school,
             partner_kind=kind,
             partner__memberships__user=user,

@@ -98,6 +98,7 @@ def test_a_membership_that_starts_tomorrow_gives_no_access_yet(region):
         organisation=region.school_a,
         role=Role.LEERLINGENBEGELEIDER,
         start_date=TOMORROW,
+        status=Membership.Status.CONFIRMED,
     )
     assign_perm("dossier.view_dossier", begeleider, region.dossier_a)
 
@@ -133,7 +134,10 @@ def test_access_ends_when_a_zorgteam_members_role_changes_to_leerkracht(region):
 def test_a_zorgteam_member_who_moves_to_another_school_keeps_nothing_at_the_first(region):
     membership_end(membership=membership_of(region.zorg_a, region.school_a), end_date=YESTERDAY)
     Membership.objects.create(
-        user=region.zorg_a, organisation=region.school_b, role=Role.ZORGCOORDINATOR
+        user=region.zorg_a,
+        organisation=region.school_b,
+        role=Role.ZORGCOORDINATOR,
+        status=Membership.Status.CONFIRMED,
     )
 
     assert not sees(region.zorg_a, region.dossier_a)
@@ -247,7 +251,7 @@ def test_a_platform_admin_without_grant_sees_no_dossier(region):
 
 
 def test_a_superuser_without_grant_sees_no_dossier(region):
-    superuser = UserFactory(is_staff=True, is_superuser=True)
+    superuser = UserFactory(is_staff=True, is_superuser=True, with_mfa=True)
 
     assert not dossiers_for_user(superuser).exists()
     for section in Section:
@@ -257,7 +261,7 @@ def test_a_superuser_without_grant_sees_no_dossier(region):
 
 
 def test_a_superuser_with_a_bare_grant_but_no_membership_sees_nothing(region):
-    superuser = UserFactory(is_staff=True, is_superuser=True)
+    superuser = UserFactory(is_staff=True, is_superuser=True, with_mfa=True)
     assign_perm("dossier.contribute_dossier", superuser, region.dossier_a)
     assign_perm("dossier.view_dossier", superuser, region.dossier_a)
     assign_perm("dossier.manage_access", superuser, region.dossier_a)

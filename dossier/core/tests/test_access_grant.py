@@ -314,7 +314,7 @@ def test_only_managers_may_grant_others_get_permission_denied(region, persona):
 
 
 def test_a_superuser_without_a_role_at_the_school_may_not_grant(region):
-    superuser = UserFactory(is_staff=True, is_superuser=True)
+    superuser = UserFactory(is_staff=True, is_superuser=True, with_mfa=True)
     begeleider = member(region.school_a, Role.LEERLINGENBEGELEIDER)
 
     with pytest.raises(PermissionDenied):

@@ -91,7 +91,7 @@ class Command(BaseCommand):
                 user=user,
                 organisation=orgs[org_key],
                 role=role,
-                defaults={"start_date": long_ago},
+                defaults={"start_date": long_ago, "status": Membership.Status.CONFIRMED},
             )
         admin = self._user(*PLATFORM_ADMIN)
         if not admin.is_staff:
