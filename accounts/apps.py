@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People and organisations")
 
     def ready(self):
-        from accounts import sessions  # noqa: F401 - connects the login receiver
+        from accounts import middleware, sessions  # noqa: F401 - connect their login receivers

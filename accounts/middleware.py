@@ -1,4 +1,10 @@
+import time
+
+from allauth.mfa import signals as mfa_signals
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.shortcuts import redirect
 from django.urls import resolve
 from django.utils.translation import gettext as _
@@ -19,6 +25,39 @@ MFA_SETUP_URL_NAMES = {
 }
 
 
+# When the person's MFA standing was last found in order (not required, or set up). Kept in the
+# session for MFA_RECHECK_SECONDS so that a page does not pay a query for it: a requirement that
+# starts meanwhile (a new partner membership) applies within that time, and removing one's own
+# authenticator applies at once.
+MFA_IN_ORDER_KEY = "_mfa_in_order_at"
+
+
+def mfa_in_order(session, user) -> bool:
+    now = int(time.time())
+    if now - session.get(MFA_IN_ORDER_KEY, 0) < settings.MFA_RECHECK_SECONDS:
+        return True
+    required, configured = mfa_status(user)
+    if required and not configured:
+        session.pop(MFA_IN_ORDER_KEY, None)
+        return False
+    session[MFA_IN_ORDER_KEY] = now
+    return True
+
+
+@receiver(user_logged_in, dispatch_uid="accounts.middleware.mfa_at_login")
+def mfa_at_login(sender, request, user, **kwargs):
+    """Logging in saves the session anyway: check the standing then, not on the next page."""
+    if request is not None and hasattr(request, "session"):
+        mfa_in_order(request.session, user)
+
+
+@receiver(mfa_signals.authenticator_removed, dispatch_uid="accounts.middleware.mfa_removed")
+@receiver(mfa_signals.authenticator_reset, dispatch_uid="accounts.middleware.mfa_reset")
+def mfa_changed(sender, request, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(MFA_IN_ORDER_KEY, None)
+
+
 class RequireMFAMiddleware:
     """Send people who must use MFA to its setup page until they have set it up."""
 
@@ -27,17 +66,20 @@ class RequireMFAMiddleware:
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated and not self._exempt(request):
-            required, configured = mfa_status(user)
-            if required and not configured:
-                messages.warning(
-                    request,
-                    _(
-                        "Your role requires two-factor authentication. Set up an "
-                        "authenticator app before you open a dossier."
-                    ),
-                )
-                return redirect("mfa_activate_totp")
+        if (
+            user is not None
+            and user.is_authenticated
+            and not self._exempt(request)
+            and not mfa_in_order(request.session, user)
+        ):
+            messages.warning(
+                request,
+                _(
+                    "Your role requires two-factor authentication. Set up an "
+                    "authenticator app before you open a dossier."
+                ),
+            )
+            return redirect("mfa_activate_totp")
         return self.get_response(request)
 
     @staticmethod

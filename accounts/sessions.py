@@ -34,9 +34,10 @@ class SessionIdleMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         session = getattr(request, "session", None)
-        if session is None or session.modified or not session.session_key or session.is_empty():
-            return response  # saved anyway, or nothing to keep alive
-        now = int(time.time())
-        if now - session.get(SEEN_KEY, 0) >= settings.SESSION_TOUCH_SECONDS:
+        if session is None or not session.session_key or session.is_empty():
+            return response  # nothing to keep alive
+        if session.modified:
+            mark_seen(session)  # saved anyway: the expiry moves with it
+        elif int(time.time()) - session.get(SEEN_KEY, 0) >= settings.SESSION_TOUCH_SECONDS:
             mark_seen(session)  # marks it modified: SessionMiddleware saves it
         return response
