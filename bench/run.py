@@ -469,6 +469,9 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=20, help="one-connection requests a page")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--build-only", action="store_true", help="build the region and stop")
+    parser.add_argument(
+        "--queries-only", action="store_true", help="count the queries of each page, no load"
+    )
     args = parser.parse_args()
 
     url = database_url(args.scale)
@@ -493,6 +496,10 @@ def main() -> int:
     floor_template = Page("floor", "clb", "/bench/floor/")
     print(f"Counting queries of {len(pages)} pages in-process ...")
     count_queries([floor_template, *pages], users)
+    if args.queries_only:
+        for page in [floor_template, *pages]:
+            print(f"  {page.name:40} HTTP {page.status}  {page.queries:3d} queries  {page.path}")
+        return 0 if all(p.status == 200 for p in pages) else 1
 
     from django.db import close_old_connections
 
