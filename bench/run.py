@@ -272,6 +272,11 @@ def start_gunicorn(port: int, workers: int, log_path: Path) -> subprocess.Popen:
             f"127.0.0.1:{port}",
             "--workers",
             str(workers),
+            # import once, then fork: four workers importing at once on a busy 2-CPU machine
+            # outlived the default 30-second boot timeout
+            "--preload",
+            "--timeout",
+            "120",
             "--error-logfile",
             "-",
         ],
@@ -283,7 +288,7 @@ def start_gunicorn(port: int, workers: int, log_path: Path) -> subprocess.Popen:
     )
     import requests
 
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"gunicorn stopped; see {log_path}")
@@ -294,7 +299,7 @@ def start_gunicorn(port: int, workers: int, log_path: Path) -> subprocess.Popen:
             pass
         time.sleep(0.5)
     stop(process)
-    raise SystemExit(f"gunicorn did not answer within 60 s; see {log_path}")
+    raise SystemExit(f"gunicorn did not answer within 180 s; see {log_path}")
 
 
 def stop(process: subprocess.Popen) -> None:
