@@ -26,6 +26,7 @@ What it does:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -407,6 +408,23 @@ def run_locust(base_url: str, page: Page, cookie: str, *, users: int, duration: 
     # GET page <50%> <66%> <75%> <80%> <90%> <95%> ...
     page.p50 = float(percentiles[2])
     page.p95 = float(percentiles[7])
+    # gunicorn still works through the requests it had accepted when locust stopped; let it
+    # finish them, or the next run (the floor) would share the CPU with a slow page
+    drain(base_url, max_seconds=min(30.0, 2 * page.p95 / 1000))
+
+
+def drain(base_url: str, *, max_seconds: float) -> None:
+    """Wait until /health/ answers quickly again (or ``max_seconds`` pass)."""
+    import requests
+
+    deadline = time.monotonic() + max_seconds
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        with contextlib.suppress(requests.RequestException):
+            requests.get(f"{base_url}/health/", timeout=max_seconds)
+        if time.perf_counter() - started < 0.1:
+            return
+        time.sleep(0.2)
 
 
 def one_connection(base_url: str, page: Page, session, runs: int) -> None:
