@@ -4,7 +4,7 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
 PY := .venv/bin/python
 
-.PHONY: setup demo test system-deps lint migration-check
+.PHONY: setup demo test system-deps lint migration-check bench
 
 setup: ## Install the locked Python dependencies into .venv
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -24,6 +24,9 @@ test: setup system-deps ## The whole test suite, on PostgreSQL and Redis (DATABA
 
 migration-check: setup ## A PostgreSQL demo database at MIGRATION_BASE upgrades with every row intact
 	scripts/check-migration-upgrade.sh
+
+bench: setup ## Every page under load in a Flanders-size region (bench/README.md); BENCH_ARGS="--scale 0.05"
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint:
 	.venv/bin/ruff check .
