@@ -400,6 +400,7 @@ def build(scale: float, *, log=print) -> dict[str, float]:
                     organisation_id=organisation_id,
                     role=role,
                     start_date=LONG_AGO,
+                    status=Membership.Status.CONFIRMED,  # as if confirmed long ago
                 )
                 if mfa:
                     from psycopg.types.json import Jsonb
