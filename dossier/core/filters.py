@@ -8,7 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from dossier.core.models import AuditEvent
+from samenwerking.forms import DateField
 from samenwerking.widgets import DateInput
+
+
+class DateFilter(django_filters.DateFilter):
+    """A day within the platform's dates: the day after the last one still exists."""
+
+    field_class = DateField
 
 
 def _brussels_midnight(day: datetime.date) -> datetime.datetime:
@@ -27,8 +34,8 @@ class AuditFilterForm(forms.Form):
 class AuditEventFilter(django_filters.FilterSet):
     """The audit log filters: a period in Brussels days, and a person (who acted or was acted on)."""
 
-    start = django_filters.DateFilter(label=_("From"), method="filter_start", widget=DateInput())
-    end = django_filters.DateFilter(
+    start = DateFilter(label=_("From"), method="filter_start", widget=DateInput())
+    end = DateFilter(
         label=_("Up to and including"),
         method="filter_end",
         widget=DateInput(),
