@@ -11,9 +11,13 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ChangeList
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -33,14 +37,72 @@ from accounts.services import (
     partnership_delete,
     partnership_end,
 )
+from samenwerking.forms import DateField
 
 admin.site.unregister(EmailAddress)
 admin.site.unregister(Group)  # roles are memberships, never groups
 admin.site.unregister(Authenticator)
 
 
+def _keys_the_field_can_hold(widget, values) -> list:
+    """The submitted values that are keys of the related model at all: an autocomplete shows
+    a form again with what was sent, and looking up "abc" as an id is a ValueError."""
+    remote = widget.field.remote_field
+    opts = remote.model._meta
+    key_field = opts.get_field(getattr(remote, "field_name", None) or opts.pk.attname)
+    kept = []
+    for value in values:
+        try:
+            key_field.to_python(value)
+        except ValidationError:
+            continue
+        kept.append(value)
+    return kept
+
+
+class AutocompleteSelectOfKeys(AutocompleteSelect):
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, _keys_the_field_can_hold(self, value), attr)
+
+
+class AutocompleteSelectMultipleOfKeys(AutocompleteSelectMultiple):
+    def optgroups(self, name, value, attr=None):
+        return super().optgroups(name, _keys_the_field_can_hold(self, value), attr)
+
+
+class GuardedChangeList(ChangeList):
+    """A list filter or date hierarchy value that overflows (a year of twenty digits) is a
+    wrong lookup, answered as the admin answers any wrong lookup, not a 500."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except OverflowError as exc:
+            raise IncorrectLookupParameters(exc) from exc
+
+
 class PlatformAdminMixin:
     """Every active platform administrator may manage the platform's master data."""
+
+    # the platform's dates, so that a period's end of 31/12/9999 is a form error
+    formfield_overrides = {models.DateField: {"form_class": DateField}}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelectOfKeys(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = AutocompleteSelectMultipleOfKeys(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def get_changelist(self, request, **kwargs):
+        return GuardedChangeList
 
     def _is_platform_admin(self, request) -> bool:
         return bool(request.user.is_active and request.user.is_staff)
@@ -189,7 +251,7 @@ class CsvImportForm(forms.Form):
             "Partners by instellingsnummer or exact name; several LSCs separated by |."
         ),
     )
-    start_date = forms.DateField(
+    start_date = DateField(
         label=_("Partnerships start on"),
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

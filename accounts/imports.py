@@ -52,11 +52,30 @@ def _read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise ImportFailed([_("The file is empty.")])
+    if "\x00" in text:
+        # PostgreSQL stores no NUL character; a file with one is no CSV saved as text
+        raise ImportFailed([_("The file contains NUL characters; save it as CSV in UTF-8.")])
     try:
         dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=";,\t")
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    try:
+        return _rows_of(reader)
+    except csv.Error as exc:
+        # a value longer than csv.field_size_limit() (131,072 characters), a stray quote
+        raise ImportFailed(
+            [
+                _(
+                    "Line %(line)d could not be read as CSV: a value is far too long or a "
+                    "quote is not closed."
+                )
+                % {"line": reader.line_num + 1}
+            ]
+        ) from exc
+
+
+def _rows_of(reader: csv.DictReader) -> list[tuple[int, dict[str, str]]]:
     header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
     missing = [col for col in REQUIRED_COLUMNS if col not in header]
     if missing:

@@ -6,6 +6,7 @@ from accounts.models import User
 from consultatie.models import FIELD_MAX, AskedBy, Consultatie, Status, SubjectKind
 from consultatie.selectors import DEFAULT_PROMPTS
 from dossier.core.models import Thema
+from samenwerking.forms import DateField
 from samenwerking.widgets import DateInput
 
 
@@ -17,7 +18,7 @@ class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
 class ConsultatieForm(forms.Form):
     """The conversation guide: who, about whom (pseudonymously), question, analysis, advice, steps."""
 
-    date = forms.DateField(
+    date = DateField(
         label=_("Date of the consultation"), widget=DateInput(), initial=timezone.localdate
     )
     asked_by = forms.ChoiceField(label=_("Who asked"), choices=AskedBy.choices)
@@ -63,7 +64,7 @@ class ConsultatieForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    follow_up_date = forms.DateField(label=_("Follow up on"), required=False, widget=DateInput())
+    follow_up_date = DateField(label=_("Follow up on"), required=False, widget=DateInput())
     themas = forms.ModelMultipleChoiceField(
         label=_("Themes"),
         queryset=Thema.objects.filter(is_active=True),

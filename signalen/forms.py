@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dossier.core.models import Thema
+from samenwerking.forms import DateField
 from samenwerking.schoolyear import recent_school_years, school_year_of
 from samenwerking.widgets import DateInput
 from signalen.models import SUPPLEMENT_MAX, TEXT_MAX, TITLE_MAX, Bron
@@ -30,7 +31,7 @@ class SignaalForm(forms.Form):
         label=_("Source"), queryset=Bron.objects.filter(is_active=True), empty_label=_("Choose…")
     )
     school_year = forms.ChoiceField(label=_("School year"))
-    follow_up_date = forms.DateField(
+    follow_up_date = DateField(
         label=_("Follow up on"),
         required=False,
         widget=DateInput(),

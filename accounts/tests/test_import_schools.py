@@ -362,3 +362,31 @@ def test_someone_who_is_not_a_platform_admin_cannot_import(client, region, partn
     assert response.status_code == 302
     assert "login" in response["Location"]
     assert snapshot() == before
+
+
+def test_a_value_beyond_the_csv_field_limit_is_reported_not_500(client, region, partners):
+    text = csv_text("012345;" + "x" * 140_000)
+
+    response = upload(client, region, text.encode("utf-8"))
+
+    assert response.status_code == 400
+    assert "Regel 2 kan niet als CSV gelezen worden" in response.text
+    assert not Organisation.objects.filter(instellingsnummer="012345").exists()
+
+
+def test_the_service_reports_the_line_of_a_value_beyond_the_csv_field_limit(db):
+    errors = import_errors(csv_text("012345;Basisschool De Linde", "012346;" + "x" * 140_000))
+
+    assert len(errors) == 1 and errors[0].startswith("Regel 3 kan niet als CSV")
+    assert not Organisation.objects.exists()
+
+
+def test_a_file_with_a_nul_character_is_refused_and_writes_nothing(client, region, partners):
+    before = snapshot()
+    text = csv_text("012345;Basisschool\x00De Linde")
+
+    response = upload(client, region, text.encode("utf-8"))
+
+    assert response.status_code == 400
+    assert "NUL" in response.text
+    assert snapshot() == before

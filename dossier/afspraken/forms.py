@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation
 from dossier.afspraken.models import Samenwerkingsafspraak
+from samenwerking.forms import DateField
 from samenwerking.widgets import DateInput
 
 # Per partner kind its own sentences: Dutch says "het CLB", "de PBD", "het LSC".
@@ -33,7 +34,7 @@ class AfspraakForm(forms.Form):
     summary = forms.CharField(
         label=_("What we agree"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    evaluation_date = forms.DateField(label=_("Evaluate on"), widget=DateInput())
+    evaluation_date = DateField(label=_("Evaluate on"), widget=DateInput())
     school_does = forms.CharField(
         label=_("What the school does"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from dossier.core.models import AuditEvent
 from dossier.core.registry import registry
+from samenwerking.forms import DateField
 from samenwerking.widgets import DateInput
+
+
+class DateFilter(django_filters.DateFilter):
+    """A day within the platform's dates: the day after the last one still exists."""
+
+    field_class = DateField
 
 
 def _brussels_midnight(day: datetime.date) -> datetime.datetime:
@@ -29,8 +36,8 @@ class AuditEventFilter(django_filters.FilterSet):
     """The audit log filters: a period in Brussels days, a person (who acted or was acted on),
     an action, and a reference (``#42``: who saw consultation note 42)."""
 
-    start = django_filters.DateFilter(label=_("From"), method="filter_start", widget=DateInput())
-    end = django_filters.DateFilter(
+    start = DateFilter(label=_("From"), method="filter_start", widget=DateInput())
+    end = DateFilter(
         label=_("Up to and including"),
         method="filter_end",
         widget=DateInput(),

@@ -2,11 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import OrganisationKind
+from samenwerking.forms import DateField
 from samenwerking.widgets import DateInput
 
 
 class OverlegForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = DateField(label=_("Date"), widget=DateInput())
     school_participants = forms.CharField(label=_("For the school"), max_length=300, required=False)
     clb_participants = forms.CharField(label=_("For the CLB"), max_length=300, required=False)
     pbd_participants = forms.CharField(label=_("For the PBD"), max_length=300, required=False)
@@ -29,7 +30,7 @@ class OverlegForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    next_meeting_date = forms.DateField(label=_("Next meeting"), required=False, widget=DateInput())
+    next_meeting_date = DateField(label=_("Next meeting"), required=False, widget=DateInput())
     minutes_keeper = forms.ChoiceField(
         label=_("Who keeps the minutes"), choices=OrganisationKind.choices
     )

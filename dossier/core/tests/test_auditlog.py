@@ -176,6 +176,39 @@ def test_a_garbage_date_is_a_400_not_500(client, dated, params):
     assert AuditEvent.objects.filter(dossier=dated.dossier_a).count() == 4
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"end": "9999-12-31"},  # the day after does not exist
+        {"end": "31/12/9999"},
+        {"start": "0001-01-01"},  # Brussels midnight lies before the first UTC moment
+        {"start": "01/01/0001", "end": "31/12/9999"},
+        {"person": str(10**20)},  # beyond bigint
+    ],
+)
+def test_a_date_or_person_beyond_what_the_platform_holds_is_a_field_error(client, dated, params):
+    response = auditlog(client, dated, **params)
+
+    assert response.status_code == 400
+    assert set(response.context["filter"].form.errors) == set(params)
+    assert list(response.context["page"].object_list) == []
+
+
+@pytest.mark.parametrize("params", [{"person": "a\x00b"}, {"start": "01/01/2025\x00"}])
+def test_a_nul_character_in_a_filter_is_refused(client, dated, params):
+    response = auditlog(client, dated, **params)
+
+    assert response.status_code == 400
+    assert "NUL" in response.text
+
+
+def test_an_export_of_a_period_ending_in_year_9999_exports_nothing(client, dated):
+    response = export(client, dated, end="31/12/9999")
+
+    assert response.status_code == 302
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.AUDIT_EXPORTED).exists()
+
+
 def test_a_person_without_events_in_this_dossier_is_a_form_error(client, dated):
     response = auditlog(client, dated, person=dated.directie_b.pk)
 
