@@ -123,4 +123,6 @@ def search_signals(user, query: str, *, limit: int = 25) -> list[Signaal]:
     readable = list(dossiers_for_user(user, section=Section.SIGNALEN).values_list("pk", flat=True))
     signalen = Signaal.objects.filter(dossier_id__in=readable)
     # ranked by relevance; the list data's own order (last activity) plays no part here
-    return search_top(signalen, query, limit=limit, detail=_with_list_data(Signaal.objects.all()))
+    # the hits show an excerpt of their search text, which the list rows leave out
+    detail = _with_list_data(Signaal.objects.all()).defer(None)
+    return search_top(signalen, query, limit=limit, detail=detail)

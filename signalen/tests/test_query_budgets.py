@@ -92,6 +92,21 @@ def test_signal_lists_cost_the_same_at_10_and_200_signals(client, django_assert_
         client.get(reverse("signalen:my_schools"), {"q": "patroon"}, headers=HTMX)
 
 
+@pytest.mark.parametrize("count", [3, 40])
+def test_the_search_page_costs_the_same_at_3_and_40_signal_hits(
+    client, django_assert_num_queries, count
+):
+    medewerker, _dossiers = signals_in([count])
+    client.force_login(medewerker)
+    # 1. the ids of the dossiers whose notes the person reads, 2. the best matching note ids
+    # (none here), 3. the ids of the dossiers whose signals the person reads, 4. the best
+    # matching signal ids, ranked, 5. those signals with their list data and excerpt text
+    with django_assert_num_queries(REQUEST_OVERHEAD + 5):
+        response = client.get(reverse("zoeken:zoeken"), {"q": "patroon"})
+    assert response.status_code == 200
+    assert len(response.context["results"]) == min(count, 25)
+
+
 @pytest.mark.parametrize("count", [5, 100])
 def test_signal_detail_costs_the_same_with_5_and_100_supplements(
     client, django_assert_num_queries, count
