@@ -8,7 +8,7 @@ from accounts.forms import NotificationForm
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def notifications(request):
     """Each person chooses how they hear about new signals and supplements."""
     form = NotificationForm(request.POST or None, instance=request.user)

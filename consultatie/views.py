@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Membership
 from accounts.roles import Role
@@ -57,7 +57,7 @@ def _form_context(dossier, access, form, note=None, warning=False):
 
 
 @login_required
-@require_GET
+@require_safe
 def note_list(request, pk):
     dossier, access = require_section(request.user, pk, Section.CONSULTATIES)
     notes = notes_for_dossier(dossier)
@@ -132,7 +132,7 @@ def _save_note(request, dossier, access, *, note=None):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def note_create(request, pk):
     dossier, access = require_section(request.user, pk, Section.CONSULTATIES, write=True)
     if not access.may_write_notes():
@@ -141,7 +141,7 @@ def note_create(request, pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def note_edit(request, pk, note_pk):
     dossier, access, note = note_get_for_user(request.user, pk=pk, note_pk=note_pk, write=True)
     if not access.may_write_notes():
@@ -153,7 +153,7 @@ def note_edit(request, pk, note_pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def note_detail(request, pk, note_pk):
     dossier, access, note = note_get_for_user(request.user, pk=pk, note_pk=note_pk)
     earlier = earlier_advice(
@@ -223,7 +223,7 @@ def client_relationship_view(request, pk, note_pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def earlier_advice_view(request, pk):
     """The "eerder geadviseerd" fragment beside the note form (htmx)."""
     dossier, access = require_section(request.user, pk, Section.CONSULTATIES)
@@ -248,7 +248,7 @@ def earlier_advice_view(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def dossier_themes(request, pk):
     dossier, access = require_section(request.user, pk, Section.CONSULTATIES)
     overview = theme_overview(Consultatie.objects.filter(dossier=dossier))
@@ -260,7 +260,7 @@ def dossier_themes(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def my_themes(request):
     """The same red threads across all schools whose notes the person may read."""
     ids = readable_dossier_ids(request.user)
@@ -282,7 +282,7 @@ def my_themes(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def guide_edit(request):
     """A CLB directeur words the prompts of the CLB's own conversation guide."""
     membership = (

@@ -5,7 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dossier.core.access import Section, dossiers_for_user, require_section
 from dossier.rapporten.forms import ReportRequestForm
@@ -33,7 +33,7 @@ PAGE_SIZE = 20
 
 
 @login_required
-@require_GET
+@require_safe
 def signaal_list(request, pk):
     dossier, access = require_section(request.user, pk, Section.SIGNALEN)
     signalen = signalen_for_dossier(dossier)
@@ -59,7 +59,7 @@ def signaal_list(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def my_schools(request):
     signalen = signalen_for_user(request.user)
     dossiers = dossiers_for_user(request.user, section=Section.SIGNALEN).select_related("school")
@@ -81,7 +81,7 @@ def my_schools(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signaal_create_view(request, pk):
     dossier, access = require_section(request.user, pk, Section.SIGNALEN, write=True)
     form = SignaalForm(request.POST or None)
@@ -104,7 +104,7 @@ def signaal_create_view(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def signaal_detail(request, pk, signaal_pk):
     dossier, access, signaal = signaal_get_for_user(request.user, pk=pk, signaal_pk=signaal_pk)
     return _render_detail(request, dossier, access, signaal)
@@ -137,7 +137,7 @@ def _render_detail(
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signaal_edit(request, pk, signaal_pk):
     dossier, access, signaal = signaal_get_for_user(
         request.user, pk=pk, signaal_pk=signaal_pk, write=True
@@ -194,7 +194,7 @@ def aanvulling_add_view(request, pk, signaal_pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def aanvulling_correct_view(request, pk, signaal_pk, aanvulling_pk):
     dossier, access, signaal = signaal_get_for_user(
         request.user, pk=pk, signaal_pk=signaal_pk, write=True

@@ -108,9 +108,10 @@ def by_mfa(with_mfa: object, without: object) -> dict[str, object]:
 
 
 # The HTTP methods a view accepts, as its decorator (or allauth's class) says. Our views are
-# functions behind require_GET / require_POST / require_http_methods, which refuse HEAD and
-# OPTIONS too; allauth's class-based views answer HEAD and OPTIONS as every Django View does.
-GET = frozenset({"GET"})
+# functions behind require_safe / require_POST / require_http_methods: a page answers HEAD as
+# it answers GET (monitors and link checkers ask HEAD), and OPTIONS is refused; allauth's
+# class-based views answer HEAD and OPTIONS as every Django View does.
+GET = frozenset({"GET", "HEAD"})
 POST = frozenset({"POST"})
 GET_POST = GET | POST
 ALLAUTH_PAGE = frozenset({"GET", "HEAD", "OPTIONS"})  # allauth's TemplateViews
@@ -718,6 +719,13 @@ def test_a_view_refuses_the_methods_its_row_does_not_list(client, region, rate_l
                 wrong.append(
                     f"{method}: 405 allowing {sorted(allowed)}, not {sorted(case.methods)}"
                 )
+        if "HEAD" in case.methods and "GET" in case.expect and not _is_allauth(name):
+            # HEAD is GET without the body: the same access check, the same answer
+            forget()
+            head = client.head(url)
+            body = b"".join(head.streaming_content) if head.streaming else head.content
+            if head.status_code != case.expect["GET"][persona] or body:
+                wrong.append(f"HEAD: {head.status_code} with {len(body)} bytes")
     assert not wrong, f"{url} as {persona}: " + "; ".join(wrong)
 
 

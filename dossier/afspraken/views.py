@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dossier.afspraken.forms import AfspraakForm, AfspraakStatusForm
 from dossier.afspraken.selectors import afspraak_get, afspraken_for
@@ -20,7 +20,7 @@ from samenwerking.forms import apply_validation_error
 
 
 @login_required
-@require_GET
+@require_safe
 def afspraak_list(request, pk):
     dossier, access = require_section(request.user, pk, Section.AFSPRAKEN)
     afspraken = list(afspraken_for(dossier, access).order_by("evaluation_date", "pk"))
@@ -80,14 +80,14 @@ def _afspraak_form(request, dossier, access, *, afspraak=None, version=None):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def afspraak_create_view(request, pk):
     dossier, access = require_section(request.user, pk, Section.AFSPRAKEN, write=True)
     return _afspraak_form(request, dossier, access)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def afspraak_change_view(request, pk, afspraak_pk):
     dossier, access, afspraak = afspraak_get(
         request.user, pk=pk, afspraak_pk=afspraak_pk, write=True
@@ -98,7 +98,7 @@ def afspraak_change_view(request, pk, afspraak_pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def afspraak_detail(request, pk, afspraak_pk):
     dossier, access, afspraak = afspraak_get(request.user, pk=pk, afspraak_pk=afspraak_pk)
     versions = list(afspraak.versies.all())

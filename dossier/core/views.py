@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import Membership, User
 from accounts.services import may_decide, membership_confirm, membership_refuse
@@ -38,7 +38,7 @@ PAGE_SIZE = 25
 
 
 @login_required
-@require_GET
+@require_safe
 def mijn_dossiers(request):
     form = DossierSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
@@ -53,7 +53,7 @@ def mijn_dossiers(request):
 
 
 @login_required
-@require_GET
+@require_safe
 def dossier_overview(request, pk):
     dossier, access = require_section(request.user, pk, Section.OVERZICHT)
     current, earlier = dossier_partnerships(dossier)
@@ -87,7 +87,7 @@ AUDIT_PAGE_SIZE = 50
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def toegangsbeheer(request, pk):
     write = request.method == "POST"
     dossier, access = require_section(request.user, pk, Section.TOEGANG, write=write)
@@ -143,7 +143,7 @@ def access_revoke_view(request, pk, user_pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def memberships_pending(request, pk):
     """Memberships of the school that read its dossier without a grant wait here until its
     directie confirms or refuses them."""
@@ -198,7 +198,7 @@ def _audit_filter(request, dossier):
 
 
 @login_required
-@require_GET
+@require_safe
 def auditlog(request, pk):
     dossier, access = require_section(request.user, pk, Section.TOEGANG)
     filterset = _audit_filter(request, dossier)
@@ -220,7 +220,7 @@ def auditlog(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def auditlog_export(request, pk):
     dossier, _access = require_section(request.user, pk, Section.TOEGANG)
     filterset = _audit_filter(request, dossier)

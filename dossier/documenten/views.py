@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dossier.core.access import Section, require_section
 from dossier.documenten.forms import DocumentFilterForm, DocumentForm, VersionForm
@@ -40,7 +40,7 @@ def _doc_list_context(request, dossier, access, *, deleted=False):
 
 
 @login_required
-@require_GET
+@require_safe
 def document_list(request, pk):
     dossier, access = require_section(request.user, pk, Section.DOCUMENTEN)
     context, valid = _doc_list_context(request, dossier, access)
@@ -48,7 +48,7 @@ def document_list(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def document_bin(request, pk):
     dossier, access = require_section(request.user, pk, Section.DOCUMENTEN, write=True)
     context, valid = _doc_list_context(request, dossier, access, deleted=True)
@@ -56,7 +56,7 @@ def document_bin(request, pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def document_upload_view(request, pk):
     dossier, access = require_section(request.user, pk, Section.DOCUMENTEN, write=True)
     form = DocumentForm(request.POST or None, request.FILES or None)
@@ -91,7 +91,7 @@ def document_upload_view(request, pk):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def document_detail(request, pk, document_pk):
     write = request.method == "POST"
     # a document in the bin opens too, to be restored from there
@@ -127,7 +127,7 @@ def document_detail(request, pk, document_pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def document_download(request, pk, document_pk, version_pk):
     dossier, access, document = document_get(request.user, pk=pk, document_pk=document_pk)
     version = next((v for v in document.versies.all() if v.pk == version_pk), None)

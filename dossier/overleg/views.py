@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from dossier.core.access import Section, require_section
 from dossier.overleg.forms import OverlegForm
@@ -14,7 +14,7 @@ from samenwerking.forms import apply_validation_error
 
 
 @login_required
-@require_GET
+@require_safe
 def overleg_list(request, pk):
     dossier, access = require_section(request.user, pk, Section.OVERLEG)
     page = Paginator(overleggen_for(dossier), 20).get_page(request.GET.get("page"))
@@ -83,21 +83,21 @@ def _overleg_form(request, dossier, access, overleg=None):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def overleg_create(request, pk):
     dossier, access = require_section(request.user, pk, Section.OVERLEG, write=True)
     return _overleg_form(request, dossier, access)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def overleg_edit(request, pk, overleg_pk):
     dossier, access, overleg = overleg_get(request.user, pk=pk, overleg_pk=overleg_pk, write=True)
     return _overleg_form(request, dossier, access, overleg)
 
 
 @login_required
-@require_GET
+@require_safe
 def overleg_detail(request, pk, overleg_pk):
     dossier, access, overleg = overleg_get(request.user, pk=pk, overleg_pk=overleg_pk)
     return render(

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dossier.core.access import Section, require_section
 from dossier.core.registry import registry
@@ -30,7 +30,7 @@ def _report_for_user(user, pk, reference):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def reports(request, pk):
     """The person's reports for this dossier; a POST asks for a new one."""
     dossier, access = require_section(request.user, pk, Section.OVERZICHT)
@@ -91,7 +91,7 @@ def reports(request, pk):
 
 
 @login_required
-@require_GET
+@require_safe
 def report_status(request, pk, reference):
     """The report's row; while it is being made the page asks again every two seconds."""
     dossier, access, report = _report_for_user(request.user, pk, reference)
@@ -106,7 +106,7 @@ def report_status(request, pk, reference):
 
 
 @login_required
-@require_GET
+@require_safe
 def report_download(request, pk, reference):
     dossier, access, report = _report_for_user(request.user, pk, reference)
     if report.status != Report.Status.DONE or not report.file:

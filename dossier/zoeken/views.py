@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from dossier.core.registry import registry
 from dossier.core.services import audit_record_many
@@ -8,7 +8,7 @@ from dossier.zoeken.forms import SearchForm
 
 
 @login_required
-@require_GET
+@require_safe
 def zoeken(request):
     """One search box over every section that registered a search provider.
 
