@@ -628,11 +628,14 @@ def suggested_shapes(user):
     """
     from consultatie.models import Consultatie
     from consultatie.selectors import _with_list_data as note_list_data
-    from consultatie.selectors import readable_dossiers, theme_overview
+    from consultatie.selectors import theme_overview
     from dossier.core.access import Section, dossiers_for_user
     from samenwerking.search import search
     from signalen.models import Signaal
     from signalen.selectors import _with_list_data as signal_list_data
+
+    def readable_dossiers(user):
+        return dossiers_for_user(user, section=Section.CONSULTATIES)
 
     def note_ids():
         return list(readable_dossiers(user).values_list("pk", flat=True))
@@ -671,7 +674,12 @@ def main() -> int:
     from django.urls import reverse
 
     from consultatie.models import Consultatie
-    from consultatie.selectors import readable_dossiers, search_notes, theme_overview
+    from consultatie.selectors import search_notes, theme_overview
+    from dossier.core.access import Section, dossiers_for_user
+
+    def readable_dossiers(user):
+        return dossiers_for_user(user, section=Section.CONSULTATIES)
+
     from dossier.core.models import Dossier
     from signalen.models import Signaal
     from signalen.selectors import search_signals

@@ -10,7 +10,8 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy
 
 from consultatie.models import Consultatie, Opmerking
-from dossier.core.access import Section, dossiers_for_user, require_section
+from dossier.core.access import Section, require_section
+from dossier.core.access import readable_dossier_ids as access_readable_dossier_ids
 from dossier.core.models import Thema
 from samenwerking.search import search_top
 
@@ -37,14 +38,11 @@ def notes_for_dossier(dossier) -> QuerySet[Consultatie]:
     return _with_list_data(Consultatie.objects.filter(dossier=dossier))
 
 
-def readable_dossiers(user):
-    return dossiers_for_user(user, section=Section.CONSULTATIES)
-
-
 def readable_dossier_ids(user) -> list[int]:
-    """The ids first (one small query), so the planner filters notes by dossier with its index
-    instead of guessing how many dossiers the access subquery lets through."""
-    return list(readable_dossiers(user).values_list("pk", flat=True))
+    """The ids first (once per request, briefly cached), so the planner filters notes by
+    dossier with its index instead of guessing how many dossiers the access subquery lets
+    through."""
+    return access_readable_dossier_ids(user, Section.CONSULTATIES)
 
 
 def note_get_for_user(user, *, pk, note_pk, write: bool = False):

@@ -9,7 +9,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from dossier.core.access import Section, dossiers_for_user, require_section
+from dossier.core.access import Section, readable_dossier_ids, require_section
+from dossier.core.models import Dossier
 from samenwerking.search import search_top
 from signalen.models import Aanvulling, AanvullingVersie, Gebeurtenis, Signaal
 from signalen.workflow import OPEN_STATUSES, QUESTION, Kind
@@ -52,8 +53,14 @@ def recent_signals(dossier, *, limit: int = 5) -> list[Signaal]:
 
 def signalen_for_user(user) -> QuerySet[Signaal]:
     """Signals of every dossier in which ``user`` may read signals (one query, any size)."""
-    readable = dossiers_for_user(user, section=Section.SIGNALEN).values("pk")
-    return _with_list_data(Signaal.objects.filter(dossier__in=readable))
+    readable = readable_dossier_ids(user, Section.SIGNALEN)
+    return _with_list_data(Signaal.objects.filter(dossier_id__in=readable))
+
+
+def signal_dossiers_for_user(user) -> QuerySet[Dossier]:
+    """The dossiers in which ``user`` reads signals, with their school (for the school filter)."""
+    readable = readable_dossier_ids(user, Section.SIGNALEN)
+    return Dossier.objects.filter(pk__in=readable).select_related("school")
 
 
 def signaal_get_for_user(user, *, pk, signaal_pk, write: bool = False):
@@ -120,7 +127,7 @@ def school_years_in(signalen: QuerySet[Signaal]) -> list[str]:
 
 def search_signals(user, query: str, *, limit: int = 25) -> list[Signaal]:
     """Signals matching ``query`` in the dossiers where ``user`` reads signals, best first."""
-    readable = list(dossiers_for_user(user, section=Section.SIGNALEN).values_list("pk", flat=True))
+    readable = readable_dossier_ids(user, Section.SIGNALEN)
     signalen = Signaal.objects.filter(dossier_id__in=readable)
     # ranked by relevance; the list data's own order (last activity) plays no part here
     # the hits show an excerpt of their search text, which the list rows leave out

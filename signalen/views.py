@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from dossier.core.access import Section, dossiers_for_user, require_section
+from dossier.core.access import Section, require_section
 from dossier.rapporten.forms import ReportRequestForm
 from samenwerking.forms import apply_validation_error
 from samenwerking.listing import page_of, querystring_without_page
@@ -18,6 +18,7 @@ from signalen.selectors import (
     school_years_in,
     signaal_get_for_user,
     signaal_story,
+    signal_dossiers_for_user,
     signalen_for_dossier,
     signalen_for_user,
 )
@@ -62,7 +63,7 @@ def signaal_list(request, pk):
 @require_safe
 def my_schools(request):
     signalen = signalen_for_user(request.user)
-    dossiers = dossiers_for_user(request.user, section=Section.SIGNALEN).select_related("school")
+    dossiers = signal_dossiers_for_user(request.user)
     filterset = MySchoolsSignaalFilter(request.GET or None, queryset=signalen, dossiers=dossiers)
     valid = not filterset.is_bound or filterset.is_valid()
     page = page_of(request, filterset.qs if valid else signalen.none(), per_page=PAGE_SIZE)

@@ -27,3 +27,36 @@ class DossierConfig(AppConfig):
         membership_changed.connect(audit_membership_changed, dispatch_uid="audit-membership")
         partnership_changed.connect(audit_partnership_changed, dispatch_uid="audit-partnership")
         mfa.register_requirement(access.manages_access_somewhere)
+        self._forget_cached_access_on_change()
+
+    @staticmethod
+    def _forget_cached_access_on_change():
+        """Every write to the rows access is computed from moves the readable-ids cache on:
+        model signals, so the admin, imports, services and raw ORM writes all count."""
+        from django.db.models.signals import post_delete, post_save
+
+        from accounts.models import Membership, Organisation, Partnership, User
+        from dossier.core.access import access_changed
+        from dossier.core.models import DossierGroupObjectPermission, DossierUserObjectPermission
+
+        rows = (
+            Membership,
+            Partnership,
+            Organisation,
+            DossierUserObjectPermission,
+            DossierGroupObjectPermission,
+        )
+        for model in rows:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    access_changed, sender=model, dispatch_uid=f"access-{model.__name__}"
+                )
+
+        def person_changed(sender, update_fields=None, **kwargs):
+            # a login only notes its time; whether the person is active is what counts
+            if update_fields is not None and set(update_fields) <= {"last_login"}:
+                return
+            access_changed()
+
+        post_save.connect(person_changed, sender=User, dispatch_uid="access-User", weak=False)
+        post_delete.connect(access_changed, sender=User, dispatch_uid="access-User-deleted")

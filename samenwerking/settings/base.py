@@ -201,6 +201,9 @@ ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
 # The idle timeout moves forward at most once a minute (accounts.sessions), not on every request.
 SESSION_TOUCH_SECONDS = 60
+# How long the ids of the dossiers a person reads are cached (dossier.core.access.readable);
+# any change of a grant, membership, partnership or person forgets them at once. 0: no cache.
+ACCESS_CACHE_SECONDS = env_int("ACCESS_CACHE_SECONDS", 60)
 # How long a person's MFA standing, once in order, is taken from the session (accounts.middleware).
 MFA_RECHECK_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

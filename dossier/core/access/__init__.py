@@ -43,6 +43,7 @@ from dossier.core.access.queries import (
     section_q,
     user_flags,
 )
+from dossier.core.access.readable import access_changed, readable_dossier_ids
 from dossier.core.access.rules import (
     ALL_SIDES,
     CLB,
@@ -86,6 +87,8 @@ __all__ = [
     "audience_q",
     "dossier_with_access",
     "dossiers_for_user",
+    "access_changed",
+    "readable_dossier_ids",
     "people_with_access",
     "require_section",
     "section_q",

@@ -1,0 +1,69 @@
+"""The ids of the dossiers a person may read a section in: once per request, briefly cached.
+
+Lists across schools (the signals and notes of my schools, the search, the theme overview)
+filter by these ids rather than by the access subquery, which PostgreSQL plans slowly and
+estimates badly. The ids are kept on the request's user object, so a request computes them at
+most once, and in the cache for ``ACCESS_CACHE_SECONDS`` under a generation number that every
+change of a grant, membership, partnership or person moves on (``access_changed``): a change
+takes effect on the next request. The day is part of the key, so a membership or partnership
+that ends at midnight ends then.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from dossier.core.access.queries import dossiers_for_user
+from dossier.core.access.rules import Section
+
+GENERATION_KEY = "access:generation"
+MEMO_ATTRIBUTE = "_readable_dossier_ids"
+
+
+def access_changed(**kwargs) -> None:
+    """Forget every cached list of ids: now, and again once the change is committed (a list
+    computed meanwhile from the old rows must not outlive the transaction)."""
+    _new_generation()
+    transaction.on_commit(_new_generation)
+
+
+def _new_generation() -> None:
+    cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
+def readable_dossier_ids(user, section: Section, *, write: bool = False) -> list[int]:
+    if not (user.is_authenticated and user.is_active):
+        return []
+    seconds = settings.ACCESS_CACHE_SECONDS
+    if not seconds:
+        return _compute(user, section, write)
+    generation = cache.get(GENERATION_KEY, 0)
+    day = timezone.localdate().isoformat()
+    key = f"access:ids:{generation}:{day}:{user.pk}:{section.value}:{int(write)}"
+    # on the user object too: a request asks the cache once (a change moves the generation,
+    # so the same object after a change looks again)
+    memo = user.__dict__.get(MEMO_ATTRIBUTE)
+    if memo is None or memo[0] != (generation, day):
+        memo = ((generation, day), {})  # only the current generation's lists are kept
+        user.__dict__[MEMO_ATTRIBUTE] = memo
+    lists = memo[1]
+    if key not in lists:
+        ids = cache.get(key)
+        if ids is None:
+            ids = _compute(user, section, write)
+            cache.set(key, ids, seconds)
+        lists[key] = ids
+    return lists[key]
+
+
+def _compute(user, section: Section, write: bool) -> list[int]:
+    return list(
+        dossiers_for_user(user, section=section, write=write)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
