@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.imports import ImportFailed, schools_import_csv
+from accounts.mfa_reset import mfa_reset_send
 from accounts.models import Membership, Organisation, Partnership, User, Vestiging
 from accounts.services import (
     membership_confirm,
@@ -547,7 +548,7 @@ class UserAdmin(PlatformAdminMixin, DjangoUserAdmin):
         (None, {"classes": ["wide"], "fields": ["email", "first_name", "last_name"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
-    actions = ["send_password_reset_email"]
+    actions = ["send_password_reset_email", "send_mfa_reset_email"]
 
     def get_readonly_fields(self, request, obj=None):
         # The reset e-mail goes to this address: an administrator who could change it could
@@ -589,12 +590,30 @@ class UserAdmin(PlatformAdminMixin, DjangoUserAdmin):
             % {"count": sent},
         )
 
+    @admin.action(
+        description=_("E-mail the selected people a link to set up two-factor authentication again")
+    )
+    def send_mfa_reset_email(self, request, queryset):
+        sent = sum(1 for user in queryset if mfa_reset_send(user=user))
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d e-mail sent, to the person's own address. People without an "
+                "authenticator get none.",
+                "%(count)d e-mails sent, each to the person's own address. People without an "
+                "authenticator get none.",
+                sent,
+            )
+            % {"count": sent},
+        )
+
 
 @admin.register(Authenticator)
 class AuthenticatorAdmin(PlatformAdminMixin, admin.ModelAdmin):
     """Shows who has set up which authenticator, read only: its secret is never shown, and no
     administrator removes or changes someone else's (that would let them take the account
-    over). Someone who lost theirs uses a recovery code."""
+    over). Someone who lost theirs uses a recovery code, or gets a link by e-mail to set it up
+    again (the people list's action, accounts.mfa_reset)."""
 
     list_display = ["user", "type", "created_at", "last_used_at"]
     list_filter = ["type"]

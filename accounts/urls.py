@@ -6,4 +6,5 @@ app_name = "accounts"
 
 urlpatterns = [
     path("meldingen/", views.notifications, name="notifications"),
+    path("tweestapsverificatie-herstellen/<str:token>/", views.mfa_reset, name="mfa_reset"),
 ]

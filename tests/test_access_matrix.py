@@ -495,6 +495,14 @@ MATRIX: dict[str, Case] = {
     ),
     # --- the person's own settings -------------------------------------------------------------
     "accounts:notifications": Case({"GET": everyone(200), "POST": everyone(400)}, GET_POST),
+    # the e-mailed link to set up MFA again: open to whoever holds a valid one (the person
+    # cannot log in without it; accounts/tests/test_mfa_reset.py); any other link is 404
+    "accounts:mfa_reset": Case(
+        {"GET": public(404) | {"anonymous": 404}, "POST": public(404) | {"anonymous": 404}},
+        GET_POST,
+        kwargs=lambda region: {"token": "not-a-signed-link"},
+        method_persona="anonymous",
+    ),
     # --- platform ------------------------------------------------------------------------------
     "health": Case({"GET": public(200) | {"anonymous": 200}}, GET),
     # --- login and account (allauth) ------------------------------------------------------------

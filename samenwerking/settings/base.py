@@ -204,6 +204,8 @@ SESSION_TOUCH_SECONDS = 60
 # How long the ids of the dossiers a person reads are cached (dossier.core.access.readable);
 # any change of a grant, membership, partnership or person forgets them at once. 0: no cache.
 ACCESS_CACHE_SECONDS = env_int("ACCESS_CACHE_SECONDS", 60)
+# How long the e-mailed link to set up two-factor authentication again works (accounts.mfa_reset).
+MFA_RESET_HOURS = 24
 # How long a person's MFA standing, once in order, is taken from the session (accounts.middleware).
 MFA_RECHECK_SECONDS = 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
