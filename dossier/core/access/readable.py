@@ -11,6 +11,8 @@ that ends at midnight ends then.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import time
 
 from django.conf import settings
@@ -20,6 +22,8 @@ from django.utils import timezone
 
 from dossier.core.access.queries import dossiers_for_user
 from dossier.core.access.rules import Section
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "access:generation"
 MEMO_ATTRIBUTE = "_readable_dossier_ids"
@@ -32,8 +36,32 @@ def access_changed(**kwargs) -> None:
     transaction.on_commit(_new_generation)
 
 
+class _CacheUnavailable(Exception):
+    pass
+
+
+def _cache(method: str, *args):
+    """A cache call that fails fast: while Redis is known to be down (the login cache marks it,
+    accounts.ratelimit) or when it fails now, the caller computes without the cache. A page
+    never waits for, or fails on, Redis because of this cache."""
+    is_down = getattr(cache, "redis_is_down", None)
+    if is_down is not None and is_down():
+        raise _CacheUnavailable
+    try:
+        return getattr(cache, method)(*args)
+    except Exception as exc:  # noqa: BLE001 - any cache failure: work without it
+        mark_down = getattr(cache, "_redis_failed", None)
+        if mark_down is not None:
+            mark_down(exc)
+        raise _CacheUnavailable from exc
+
+
 def _new_generation() -> None:
-    cache.set(GENERATION_KEY, time.time_ns(), None)
+    try:
+        _cache("set", GENERATION_KEY, time.time_ns(), None)
+    except _CacheUnavailable:
+        # Lists cached before the outage may then live out their ACCESS_CACHE_SECONDS.
+        logger.warning("The cache is unreachable: cached readable dossier lists not forgotten.")
 
 
 def readable_dossier_ids(user, section: Section, *, write: bool = False) -> list[int]:
@@ -42,7 +70,10 @@ def readable_dossier_ids(user, section: Section, *, write: bool = False) -> list
     seconds = settings.ACCESS_CACHE_SECONDS
     if not seconds:
         return _compute(user, section, write)
-    generation = cache.get(GENERATION_KEY, 0)
+    try:
+        generation = _cache("get", GENERATION_KEY, 0)
+    except _CacheUnavailable:
+        return _compute(user, section, write)
     day = timezone.localdate().isoformat()
     key = f"access:ids:{generation}:{day}:{user.pk}:{section.value}:{int(write)}"
     # on the user object too: a request asks the cache once (a change moves the generation,
@@ -53,10 +84,14 @@ def readable_dossier_ids(user, section: Section, *, write: bool = False) -> list
         user.__dict__[MEMO_ATTRIBUTE] = memo
     lists = memo[1]
     if key not in lists:
-        ids = cache.get(key)
+        try:
+            ids = _cache("get", key)
+        except _CacheUnavailable:
+            return _compute(user, section, write)
         if ids is None:
             ids = _compute(user, section, write)
-            cache.set(key, ids, seconds)
+            with contextlib.suppress(_CacheUnavailable):
+                _cache("set", key, ids, seconds)
         lists[key] = ids
     return lists[key]
 

@@ -650,7 +650,7 @@ def test_garbage_filter_values_give_400_or_200_never_500(
     )
 
     assert response.status_code == status
-    if status == 400:
+    if status == 400 and response.context is not None:  # a NUL is refused before the page
         assert list(response.context["page"].object_list) == []
     response = client.get(
         reverse("documenten:document_bin", kwargs={"pk": region.dossier_a.pk}), params
