@@ -8,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts import ratelimit
 from accounts.models import Membership, Partnership, User
 from accounts.roles import Role
 from accounts.services import membership_end, partnership_end
@@ -149,3 +150,22 @@ def test_without_a_cache_every_ask_computes(region, settings):
 
     assert queries_for(lambda: readable_dossier_ids(person, Section.SIGNALEN)) == 1
     assert queries_for(lambda: readable_dossier_ids(person, Section.SIGNALEN)) == 1
+
+
+def test_with_redis_away_access_changes_are_written_and_the_ids_computed(region, settings):
+    from accounts.tests.test_login_without_redis import free_port
+
+    location = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": location}}
+    ratelimit._down_until.pop(location, None)
+
+    access_revoke(  # moving the generation on fails, the revocation does not
+        dossier=region.dossier_a,
+        revoked_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
+        user=region.clb_medewerker_a,
+    )
+
+    assert signal_ids(region.clb_medewerker_a) == []
+    assert signal_ids(region.zorg_a) == [region.dossier_a.pk]
+    assert ratelimit._down_until.get(location)  # later calls skip Redis at once
