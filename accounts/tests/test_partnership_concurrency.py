@@ -10,12 +10,13 @@ import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db import IntegrityError, OperationalError, transaction
 
 from accounts import services
 from accounts.models import PARTNERSHIP_OVERLAP_CONSTRAINTS, Partnership
 from accounts.services import partnership_create
 from accounts.tests.factories import OrganisationFactory
+from tests.threads import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,29 +26,6 @@ START = datetime.date(2025, 9, 1)
 @pytest.fixture
 def school():
     return OrganisationFactory(name="Basisschool De Regenboog")
-
-
-def run_at_once(*writers):
-    """Run each ``writer(barrier)`` in its own thread; return what each returned or raised."""
-    # generous: on a loaded CI machine a thread may start late
-    barrier = threading.Barrier(len(writers), timeout=60)
-    outcomes = [None] * len(writers)
-
-    def run(index, writer):
-        try:
-            outcomes[index] = writer(barrier)
-        except Exception as exc:  # the outcome under test
-            outcomes[index] = exc
-        finally:
-            connection.close()  # this thread's own connection
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(writers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
 
 
 def split(outcomes, error_type):

@@ -8,15 +8,13 @@ of eight concurrent POSTs, because the first was done before the others looked.
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from dossier.rapporten.models import Report
 from dossier.rapporten.tests.test_reports import KIND, YEAR
+from tests.threads import run_at_once
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -30,25 +28,15 @@ def media_root(settings, tmp_path):
 
 def post_at_once(clients, url, data):
     """POST ``data`` to ``url`` from each client in its own thread; the status codes."""
-    barrier = threading.Barrier(len(clients), timeout=60)
-    outcomes: list[object] = [None] * len(clients)
 
-    def run(index, client):
-        try:
+    def poster(client):
+        def post(barrier):
             barrier.wait()
-            outcomes[index] = client.post(url, data).status_code
-        except Exception as exc:  # the outcome under test
-            outcomes[index] = exc
-        finally:
-            connection.close()  # this thread's own connection
+            return client.post(url, data).status_code
 
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads)
-    return outcomes
+        return post
+
+    return run_at_once(*(poster(client) for client in clients))
 
 
 def logged_in(user) -> Client:
