@@ -134,7 +134,8 @@ def document_download(request, pk, document_pk, version_pk):
     if version is None:
         raise Http404
     version.document = document
-    document_downloaded(version=version, user=request.user)
+    if request.method == "GET":  # a HEAD sends no file: nothing was downloaded
+        document_downloaded(version=version, user=request.user)
     response = FileResponse(
         version.file.open("rb"),
         as_attachment=True,

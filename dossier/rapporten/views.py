@@ -111,7 +111,8 @@ def report_download(request, pk, reference):
     dossier, access, report = _report_for_user(request.user, pk, reference)
     if report.status != Report.Status.DONE or not report.file:
         raise Http404
-    report_downloaded(report=report, user=request.user)
+    if request.method == "GET":  # a HEAD sends no file: nothing was downloaded
+        report_downloaded(report=report, user=request.user)
     filename = (
         f"{registry.report_kinds[report.kind].filename}-{dossier.school.instellingsnummer}-"
         f"{report.school_year}.pdf"

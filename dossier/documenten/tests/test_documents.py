@@ -240,6 +240,17 @@ def test_each_download_is_audited_once(client, region):
     )
 
 
+def test_a_head_request_sends_no_file_and_is_not_a_download(client, region):
+    document = share(region)
+    client.force_login(region.clb_medewerker_a)
+
+    response = client.head(urls(document)["download"])
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b""
+    assert not AuditEvent.objects.filter(action="document_downloaded").exists()
+
+
 def test_a_download_is_not_news_on_the_overview(client, region):
     """Downloads are audited, but the front page shows what changed, not who looked.
 
