@@ -451,7 +451,12 @@ def fill_notes(*, rebuild: bool) -> float | None:
         with transaction.atomic():
             saved = Consultatie.objects.bulk_create(notes)
             rows = [
-                through(consultatie_id=note.pk, thema_id=thema)
+                through(
+                    consultatie_id=note.pk,
+                    thema_id=thema,
+                    dossier_id=note.dossier_id,
+                    school_year=note.school_year,
+                )
                 for note, chosen in zip(saved, links, strict=True)
                 for thema in chosen
             ]
