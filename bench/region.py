@@ -633,7 +633,12 @@ def build(scale: float, *, log=print) -> dict[str, float]:
                     extra = links_per_note - int(links_per_note)
                     k = int(links_per_note) + (1 if rng.random() < extra else 0)
                     for thema_id in rng.sample(themes, max(1, min(k, len(themes)))):
-                        links.add(consultatie_id=note_id, thema_id=thema_id)
+                        links.add(
+                            consultatie_id=note_id,
+                            thema_id=thema_id,
+                            dossier_id=dossier_id,
+                            school_year=year,
+                        )
 
     # --- documents, agreements, meetings, reports ---------------------------------------------
     with step(f"{counts.documents:,} documents, agreements, meetings, reports"):

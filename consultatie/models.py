@@ -60,7 +60,9 @@ class Consultatie(models.Model):
     advice = models.TextField(_("advice"), max_length=FIELD_MAX, blank=True)
     next_steps = models.TextField(_("agreed next steps"), max_length=FIELD_MAX, blank=True)
     follow_up_date = models.DateField(_("follow up on"), null=True, blank=True)
-    themas = models.ManyToManyField(Thema, related_name="+", verbose_name=_("themes"))
+    themas = models.ManyToManyField(
+        Thema, through="ConsultatieThema", related_name="+", verbose_name=_("themes")
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
     )
@@ -95,6 +97,32 @@ class Consultatie(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.label}"
+
+
+class ConsultatieThema(models.Model):
+    """One theme of one note, with the note's dossier and school year copied in, so the theme
+    overview counts from this table alone (an index-only scan on the dossier, school year and
+    theme). The services keep the copies: a new link takes them from the note, and a note
+    whose school year changes moves its links along in the same transaction."""
+
+    consultatie = models.ForeignKey(Consultatie, on_delete=models.CASCADE, related_name="+")
+    thema = models.ForeignKey(Thema, on_delete=models.CASCADE, related_name="+")
+    # indexed by the composite index below, which starts with it
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+", db_index=False)
+    school_year = models.CharField(max_length=9)
+
+    class Meta:
+        # the table Django made for the plain many-to-many field, adopted as it is
+        db_table = "consultatie_consultatie_themas"
+        unique_together = [("consultatie", "thema")]
+        indexes = [
+            models.Index(
+                fields=["dossier", "school_year", "thema"], name="consultatie_thema_overview"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consultatie_id}: {self.thema_id}"
 
 
 class Opmerking(models.Model):

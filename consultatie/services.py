@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Organisation, User
 from accounts.roles import Role
-from consultatie.models import Consultatie, Gespreksleidraad, Opmerking, Status
+from consultatie.models import Consultatie, ConsultatieThema, Gespreksleidraad, Opmerking, Status
 from consultatie.privacy import find_identifiers, looks_like_full_name
 from consultatie.section import NOTE_OPENED, note_reference
 from dossier.core.access import (
@@ -127,7 +127,7 @@ def consultatie_create(
     note.closed_at = timezone.now() if note.status == Status.AFGESLOTEN else None
     note.full_clean()
     note.save()
-    note.themas.set(themas)
+    _set_themas(note, themas)
     _set_participants(note, participants)
     return note
 
@@ -152,6 +152,7 @@ def consultatie_update(
     if note.client_relationship_at:
         raise ValidationError(_("This note became a client relationship and can no longer change."))
     was_closed = note.status == Status.AFGESLOTEN
+    filed_under = (note.dossier_id, note.school_year)
     for key, value in fields.items():
         setattr(note, key, value.strip() if isinstance(value, str) else value)
     note.school_year = school_year_of(note.date)
@@ -164,9 +165,22 @@ def consultatie_update(
     note.search_text = _search_text(note)
     note.full_clean()
     note.save()
-    note.themas.set(themas)
+    if (note.dossier_id, note.school_year) != filed_under:
+        # the links the note keeps move along with it (the new ones get it from _set_themas)
+        ConsultatieThema.objects.filter(consultatie=note).update(
+            dossier_id=note.dossier_id, school_year=note.school_year
+        )
+    _set_themas(note, themas)
     _set_participants(note, participants)
     return note
+
+
+def _set_themas(note: Consultatie, themas) -> None:
+    """The note's themes, each link with the note's dossier and school year copied in (the
+    theme overview counts from the links alone)."""
+    note.themas.set(
+        themas, through_defaults={"dossier_id": note.dossier_id, "school_year": note.school_year}
+    )
 
 
 def _set_participants(note: Consultatie, participants) -> None:

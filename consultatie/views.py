@@ -11,7 +11,7 @@ from accounts.models import Membership
 from accounts.roles import Role
 from consultatie.filters import ConsultatieFilter
 from consultatie.forms import ConsultatieForm, EarlierAdviceForm, GuideForm, OpmerkingForm
-from consultatie.models import Consultatie, Gespreksleidraad
+from consultatie.models import Gespreksleidraad
 from consultatie.section import NOTE_ADVICE_SHOWN, NOTE_EDIT_OPENED, NOTE_LISTED, NOTE_OPENED
 from consultatie.selectors import (
     DEFAULT_PROMPTS,
@@ -251,7 +251,7 @@ def earlier_advice_view(request, pk):
 @require_safe
 def dossier_themes(request, pk):
     dossier, access = require_section(request.user, pk, Section.CONSULTATIES)
-    overview = theme_overview(Consultatie.objects.filter(dossier=dossier))
+    overview = theme_overview([dossier.pk])
     return render(
         request,
         "consultatie/themes.html",
@@ -264,7 +264,7 @@ def dossier_themes(request, pk):
 def my_themes(request):
     """The same red threads across all schools whose notes the person may read."""
     ids = readable_dossier_ids(request.user)
-    overview = theme_overview(Consultatie.objects.filter(dossier_id__in=ids))
+    overview = theme_overview(ids)
     is_clb_directeur = (
         Membership.objects.active_on(timezone.localdate())
         .filter(user=request.user, role=Role.CLB_DIRECTEUR)

@@ -2,7 +2,7 @@
 
 Each page is requested as a CLB medewerker (no superuser); the count is asserted exactly, with
 the queries named, so an N+1 shows up as a failure. The notes are made with bulk_create (and
-their themes through the M2M table), with the search text the service would write.
+their themes straight into the note-theme table, with the note's dossier and school year), with the search text the service would write.
 """
 
 import datetime
@@ -10,7 +10,14 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from consultatie.models import AskedBy, Consultatie, Opmerking, Status, SubjectKind
+from consultatie.models import (
+    AskedBy,
+    Consultatie,
+    ConsultatieThema,
+    Opmerking,
+    Status,
+    SubjectKind,
+)
 from consultatie.services import _search_text
 from consultatie.tests.factories import ThemaFactory, clb_medewerker, school_served_by
 from consultatie.views import PAGE_SIZE
@@ -49,14 +56,21 @@ def bulk_notes(dossiers, author, themas, count):
         note.search_text = _search_text(note)
         notes.append(note)
     Consultatie.objects.bulk_create(notes)
-    through = Consultatie.themas.through
     links = []
     for index, note in enumerate(notes):
-        links.append(through(consultatie_id=note.pk, thema_id=themas[index % len(themas)].pk))
+        chosen = [themas[index % len(themas)]]
         if index % 2:
-            second = themas[(index + 1) % len(themas)]
-            links.append(through(consultatie_id=note.pk, thema_id=second.pk))
-    through.objects.bulk_create(links)
+            chosen.append(themas[(index + 1) % len(themas)])
+        links += [
+            ConsultatieThema(
+                consultatie_id=note.pk,
+                thema_id=thema.pk,
+                dossier_id=note.dossier_id,
+                school_year=note.school_year,
+            )
+            for thema in chosen
+        ]
+    ConsultatieThema.objects.bulk_create(links)
     return notes
 
 

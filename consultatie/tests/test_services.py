@@ -431,7 +431,7 @@ def test_theme_overview_counts_per_theme_per_school_year(region, thema, other_th
     write(region, themas=[thema], date=OCT_2025)
     write(region, themas=[thema], date=datetime.date(2025, 11, 2))
     write(region, themas=[other_thema], date=datetime.date(2025, 12, 2))
-    overview = theme_overview(Consultatie.objects.filter(dossier=region.dossier_a))
+    overview = theme_overview([region.dossier_a.pk])
     assert overview.years == ["2024-2025", "2025-2026"]
     assert overview.rows == [
         (thema.name, [2, 2], 4),
@@ -443,12 +443,12 @@ def test_theme_overview_counts_per_theme_per_school_year(region, thema, other_th
 
 
 def test_theme_overview_of_nothing_is_empty(db):
-    overview = theme_overview(Consultatie.objects.none())
+    overview = theme_overview([])
     assert (overview.years, overview.rows, overview.peak) == ([], [], 0)
     assert list(overview.chart_rows()) == []
 
 
-def test_theme_overview_only_counts_the_notes_given(region, thema):
+def test_theme_overview_only_counts_the_dossiers_given(region, thema):
     write(region, themas=[thema])
     access_grant(
         dossier=region.dossier_b,
@@ -463,7 +463,7 @@ def test_theme_overview_only_counts_the_notes_given(region, thema):
         themas=[thema],
         date=OCT_2025,
     )
-    overview = theme_overview(Consultatie.objects.filter(dossier=region.dossier_a))
+    overview = theme_overview([region.dossier_a.pk])
     assert overview.rows == [(thema.name, [1], 1)]
 
 
