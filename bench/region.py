@@ -121,6 +121,8 @@ class Copier:
         for f in self.fields:
             if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add):
                 defaults.append(now)
+            elif f.has_default() and callable(f.default):
+                defaults.append(f.get_default)  # a fresh value a row (uuid4, ...)
             elif f.has_default():
                 defaults.append(f.get_default())
             elif f.null:
@@ -144,7 +146,12 @@ class Copier:
         self.next_id = max(self.next_id, values["id"] + 1)
         row = []
         for attname, default in zip(self.attnames, self.defaults, strict=True):
-            value = values.get(attname, default)
+            if attname in values:
+                value = values[attname]
+            elif callable(default):
+                value = default()
+            else:
+                value = default
             if value is _REQUIRED:
                 raise ValueError(f"{self.table}.{attname} needs a value")
             row.append(value)
