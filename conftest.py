@@ -69,6 +69,17 @@ PERSONAS = [
 ]
 
 
+def log_in(client, user) -> None:
+    """Log ``user`` in as a session that has opened a page before: the person's standing (the
+    rows their access rests on, dossier.core.access.standing) is in the cache, as it stays for
+    a minute after the first page. A query budget then counts what every later page costs; the
+    one query more of the first page is asserted in dossier/core/tests/test_standing.py."""
+    from dossier.core.access.standing import standing_of
+
+    client.force_login(user)
+    standing_of(User.objects.get(pk=user.pk))
+
+
 def member(org, role, *, mfa=True, **kwargs) -> User:
     user = UserFactory(with_mfa=mfa, **kwargs)
     MembershipFactory(user=user, organisation=org, role=role)

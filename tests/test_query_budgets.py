@@ -14,6 +14,7 @@ from accounts.tests.factories import (
     PartnershipFactory,
     UserFactory,
 )
+from conftest import log_in
 from dossier.core.access import user_flags
 from dossier.core.services import AccessLevel, access_grant
 
@@ -86,7 +87,7 @@ def test_mijn_dossiers_costs_the_same_at_2_and_60_dossiers(
     client, django_assert_num_queries, count
 ):
     medewerker, _dossiers = clb_with_schools(count)
-    client.force_login(medewerker)
+    log_in(client, medewerker)
     # 1. the count for the paginator, 2. the dossiers with their access flags, 3. their partners
     with django_assert_num_queries(REQUEST_OVERHEAD + 3):
         response = client.get(reverse("dossier:mijn_dossiers"))
@@ -100,7 +101,7 @@ def test_dossier_search_partial_costs_the_same_at_2_and_60_dossiers(
     client, django_assert_num_queries, count
 ):
     medewerker, dossiers = clb_with_schools(count)
-    client.force_login(medewerker)
+    log_in(client, medewerker)
     number = dossiers[-1].school.instellingsnummer
     with django_assert_num_queries(REQUEST_OVERHEAD + 3):
         response = client.get(
@@ -118,7 +119,7 @@ def test_dossier_overview_costs_the_same_at_2_and_60_dossiers(
     client, django_assert_num_queries, count
 ):
     medewerker, dossiers = clb_with_schools(count)
-    client.force_login(medewerker)
+    log_in(client, medewerker)
     # 1. the dossier with the access flags, 2. all partnerships, 3. which are active,
     # 4. the people with access, 5. their roles at the school and its partners,
     # 6. recent activity, 7. the signals with recent activity, 8. agreements to evaluate
@@ -133,7 +134,7 @@ def test_overview_and_access_pages_cost_the_same_with_2_and_40_people(
     client, django_assert_num_queries, count
 ):
     directie, dossier = school_with_people(count)
-    client.force_login(directie)
+    log_in(client, directie)
     # as above: 8 queries, whatever the number of people
     with django_assert_num_queries(REQUEST_OVERHEAD + 8):
         response = client.get(reverse("dossier:overview", kwargs={"pk": dossier.pk}))
@@ -174,7 +175,7 @@ def test_reports_page_costs_the_same_at_2_and_20_reports(client, django_assert_n
             started_at=long_ago,
             file="reports/x.pdf" if index % 3 == 0 else "",
         )
-    client.force_login(directie)
+    log_in(client, directie)
     # 1. the dossier with the access flags, 2. the person's reports
     with django_assert_num_queries(REQUEST_OVERHEAD + 2):
         response = client.get(reverse("rapporten:reports", kwargs={"pk": dossier.pk}))

@@ -23,6 +23,7 @@ from accounts.tests.factories import (
     PartnershipFactory,
     UserFactory,
 )
+from conftest import log_in
 from dossier.afspraken.models import Samenwerkingsafspraak
 from dossier.afspraken.services import afspraak_approve, afspraak_change, afspraak_create
 from dossier.core.access import user_flags
@@ -196,7 +197,7 @@ def test_documents_list_costs_the_same_at_5_and_60_documents(
     client, django_assert_num_queries, count
 ):
     school = with_documents(count)
-    client.force_login(school.medewerker)
+    log_in(client, school.medewerker)
     url = reverse("documenten:documents", kwargs={"pk": school.dossier.pk})
     # 1. the dossier with the access flags, 2. the count for the paginator,
     # 3. the page of documents with their authors, 4. their versions with their uploaders
@@ -218,7 +219,7 @@ def test_document_bin_costs_the_same_at_5_and_60_documents(
     Document.objects.filter(dossier=school.dossier).update(
         deleted_at=timezone.now(), deleted_by=school.zorg[1]
     )
-    client.force_login(school.medewerker)
+    log_in(client, school.medewerker)
     # 1. the dossier with the access flags, 2. the count, 3. the page of documents with who
     # made and who deleted them, 4. their versions with their uploaders
     with django_assert_num_queries(REQUEST_OVERHEAD + 4):
@@ -246,7 +247,7 @@ def test_document_detail_costs_the_same_at_2_and_30_versions(
         )
         for number in range(3, count + 1)
     )
-    client.force_login(school.medewerker)
+    log_in(client, school.medewerker)
     url = reverse(
         "documenten:document_detail", kwargs={"pk": school.dossier.pk, "document_pk": document.pk}
     )
@@ -264,7 +265,7 @@ def test_agreements_list_costs_the_same_at_5_and_40_agreements(
     client, django_assert_num_queries, count
 ):
     school = with_agreements(count)
-    client.force_login(school.medewerker)
+    log_in(client, school.medewerker)
     # 1. the dossier with the access flags, 2. the agreements with their authors,
     # 3. their versions, 4. the parties of those versions with organisation and approver
     with django_assert_num_queries(REQUEST_OVERHEAD + 4):
@@ -296,7 +297,7 @@ def test_agreement_detail_costs_the_same_at_2_and_20_versions(
             user=school.zorg[number % 2],
             access=user_flags(school.zorg[number % 2], afspraak.dossier),
         )
-    client.force_login(school.medewerker)
+    log_in(client, school.medewerker)
     url = reverse(
         "afspraken:afspraak_detail", kwargs={"pk": school.dossier.pk, "afspraak_pk": afspraak.pk}
     )
@@ -313,7 +314,7 @@ def test_meetings_list_costs_the_same_at_5_and_40_meetings(
     client, django_assert_num_queries, count
 ):
     school = with_meetings(count)
-    client.force_login(school.medewerker)
+    log_in(client, school.medewerker)
     # 1. the dossier with the access flags (which also say whether this person may record a
     # meeting), 2. the count for the paginator, 3. the page of meetings with their authors
     with django_assert_num_queries(REQUEST_OVERHEAD + 3):
@@ -354,7 +355,7 @@ def test_meeting_detail_costs_the_same_at_2_and_30_linked_items(
     overleg = school.dossier.overleggen.get()
     overleg.documents.set(documents)
     overleg.afspraken.set(afspraken)
-    client.force_login(school.medewerker)
+    log_in(client, school.medewerker)
     url = reverse(
         "overleg:overleg_detail", kwargs={"pk": school.dossier.pk, "overleg_pk": overleg.pk}
     )

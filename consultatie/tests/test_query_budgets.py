@@ -10,6 +10,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from conftest import log_in
 from consultatie.models import (
     AskedBy,
     Consultatie,
@@ -89,7 +90,7 @@ def medewerker_with_notes(schools, count):
 @pytest.mark.parametrize("count", [20, 400])
 def test_the_note_list_costs_the_same_at_20_and_400_notes(client, django_assert_num_queries, count):
     medewerker, [dossier], _notes = medewerker_with_notes(1, count)
-    client.force_login(medewerker)
+    log_in(client, medewerker)
     url = reverse("consultatie:list", kwargs={"pk": dossier.pk})
     # 1. the dossier with the access flags, 2. the count for the paginator, 3. the page of notes
     # (author, organisation and school joined in), 4. their themes, 5. the audit events of the
@@ -115,7 +116,7 @@ def test_the_dossier_theme_overview_costs_the_same_at_20_and_400_notes(
     client, django_assert_num_queries, count
 ):
     medewerker, [dossier], _notes = medewerker_with_notes(1, count)
-    client.force_login(medewerker)
+    log_in(client, medewerker)
     # 1. the dossier with the access flags, 2. the counts per theme and school year
     with django_assert_num_queries(REQUEST_OVERHEAD + 2):
         response = client.get(reverse("consultatie:themes", kwargs={"pk": dossier.pk}))
@@ -130,7 +131,7 @@ def test_the_theme_overview_across_schools_costs_the_same_at_20_and_400_notes(
     client, django_assert_num_queries, count
 ):
     medewerker, _dossiers, _notes = medewerker_with_notes(3, count)
-    client.force_login(medewerker)
+    log_in(client, medewerker)
     # 1. the counts per theme and school year in the readable dossiers, 2. whether the person is
     # a CLB directeur (for the link to the conversation guide), 3. the number of schools
     with django_assert_num_queries(REQUEST_OVERHEAD + 3):
@@ -146,7 +147,7 @@ def test_the_search_page_costs_the_same_at_20_and_400_notes(
     client, django_assert_num_queries, count
 ):
     medewerker, _dossiers, _notes = medewerker_with_notes(3, count)
-    client.force_login(medewerker)
+    log_in(client, medewerker)
     # 1. the ids of the dossiers whose notes the person reads, 2. the best matching note ids
     # there, ranked, 3. those notes (dossier and school joined in), 4. their themes, 5. the ids
     # of the dossiers whose signals the person reads, 6. the best matching signal ids (none
@@ -174,7 +175,7 @@ def test_a_note_costs_the_same_with_5_and_40_remarks_and_earlier_notes(
         for index in range(count)
     )
     note.participants.set([directie])
-    client.force_login(medewerker)
+    log_in(client, medewerker)
     url = reverse("consultatie:detail", kwargs={"pk": dossier.pk, "note_pk": note.pk})
     # 1. the dossier with the access flags, 2. the note (author and organisation joined in),
     # 3. its participants, 4. its themes, 5. its remarks (author and organisation joined in),
@@ -199,7 +200,7 @@ def test_the_search_finds_nothing_without_access(client):
         user=colleague,
         level=AccessLevel.CONTRIBUTE,
     )
-    client.force_login(colleague)
+    log_in(client, colleague)
     response = client.get(reverse("zoeken:zoeken"), {"q": "leesmotivatie"})
     assert response.status_code == 200
     assert response.context["results"] == []

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import log_in
 from dossier.core.access import user_flags
 from dossier.meldingen.models import Notification
 from samenwerking.schoolyear import school_year_of
@@ -59,7 +60,7 @@ def test_signal_lists_cost_the_same_at_10_and_200_signals(client, django_assert_
     # cross-school list (built once for both pages: building signals through the services
     # is what takes the time)
     medewerker, dossiers = signals_in([count, count // 10, count // 10])
-    client.force_login(medewerker)
+    log_in(client, medewerker)
 
     # 1. the dossier with the access flags, 2. the count for the paginator, 3. the school years
     # for the PDF overview form, 4. the themes and 5. the sources in the filters,
@@ -98,7 +99,7 @@ def test_the_search_page_costs_the_same_at_3_and_40_signal_hits(
     client, django_assert_num_queries, count
 ):
     medewerker, _dossiers = signals_in([count])
-    client.force_login(medewerker)
+    log_in(client, medewerker)
     # 1. the ids of the dossiers whose notes the person reads, 2. the best matching note ids
     # (none here), 3. the ids of the dossiers whose signals the person reads, 4. the best
     # matching signal ids, ranked, 5. those signals with their list data and excerpt text
@@ -133,7 +134,7 @@ def test_signal_detail_costs_the_same_with_5_and_100_supplements(
         access=user_flags(medewerker, signaal.dossier),
         to_status=Status.IN_BESPREKING,
     )
-    client.force_login(medewerker)
+    log_in(client, medewerker)
     url = reverse("signalen:detail", kwargs={"pk": dossier.pk, "signaal_pk": signaal.pk})
     # 1. the dossier with the access flags, 2. the signal with theme, source, author and
     # organisation, 3. the supplements with their authors, 4. their earlier versions,
@@ -151,7 +152,7 @@ def test_logging_a_signal_computes_the_writers_access_once(client):
     clb = medewerker.memberships.get().organisation
     directie = dossier.school.memberships.get().user
     thema, bron = ThemaFactory(), BronFactory()
-    client.force_login(medewerker)
+    client.force_login(medewerker)  # the first page of the session: no standing cached
 
     with CaptureQueriesContext(connection) as captured:
         response = client.post(
@@ -170,7 +171,7 @@ def test_logging_a_signal_computes_the_writers_access_once(client):
     assert signaal.author_organisation == clb
     assert list(Notification.objects.values_list("user", flat=True)) == [directie.pk]
     queries = [query["sql"] for query in captured]
-    # one person's access: the flags, with the organisation they work for on each side
-    assert len([sql for sql in queries if '"acc_clb_org"' in sql]) == 1
-    # the flags are read twice in all: the writer's, and once for everyone to notify
-    assert len([sql for sql in queries if '"acc_directie"' in sql]) == 2
+    # the writer's access: their standing, read once (dossier.core.access.standing)
+    assert len([sql for sql in queries if "UNION ALL" in sql]) == 1
+    # and the flags of everyone to notify, once in SQL
+    assert len([sql for sql in queries if '"acc_directie"' in sql]) == 1

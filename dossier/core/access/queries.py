@@ -25,6 +25,7 @@ from dossier.core.access.rules import (
     SECTION_RULES,
     Section,
 )
+from dossier.core.access.standing import access_in, compute_standing
 from dossier.core.models import Dossier, DossierUserObjectPermission
 
 
@@ -135,19 +136,20 @@ def dossiers_for_user(
 
 
 def dossier_with_access(user, pk, *, queryset=None):
-    """The dossier with primary key ``pk`` and the user's access to it, in one query.
+    """The dossier with primary key ``pk`` and the user's access to it.
 
-    Returns ``(None, NO_ACCESS)`` when it does not exist or the user has no access at all.
+    One query for the dossier; the access comes from the person's standing (``standing``),
+    which a request reads at most once and the cache keeps briefly. Returns
+    ``(None, NO_ACCESS)`` when it does not exist or the user has no access at all.
     """
+    if not (user.is_authenticated and user.is_active):
+        return None, NO_ACCESS
     queryset = Dossier.objects.select_related("school") if queryset is None else queryset
     try:
-        dossier = annotate_dossiers(queryset, user, organisations=True).get(pk=pk)
+        dossier = queryset.get(pk=pk)
     except (Dossier.DoesNotExist, ValueError, TypeError):
         return None, NO_ACCESS
-    access = DossierAccess.from_flags(
-        dossier, user_id=user.pk, dossier_id=dossier.pk, school_id=dossier.school_id
-    )
-    return dossier, access
+    return dossier, access_in(user, dossier)
 
 
 def require_section(user, pk, section: Section, *, write: bool = False, queryset=None):
@@ -178,28 +180,34 @@ def people_with_access(dossier, *, day: datetime.date | None = None) -> QuerySet
         school=dossier.school_id,
         day=day or timezone.localdate(),
     )
+    # Only people with a grant on the dossier or a membership at the school can have access
+    # (partner staff need a grant, the zorgteam too, the directie works at the school): the
+    # flags are asked of them, not of every person in the region.
+    candidates = Q(
+        pk__in=DossierUserObjectPermission.objects.filter(content_object=dossier.pk).values(
+            "user_id"
+        )
+    ) | Q(pk__in=Membership.objects.filter(organisation=dossier.school_id).values("user_id"))
     return (
-        User.objects.filter(is_active=True).annotate(**flags).filter(section_q(Section.OVERZICHT))
+        User.objects.filter(candidates, is_active=True)
+        .annotate(**flags)
+        .filter(section_q(Section.OVERZICHT))
     )
 
 
 def user_flags(user, dossier, *, day: datetime.date | None = None) -> DossierAccess:
-    """The access of one person to one dossier, in one query.
+    """The access of one person to one dossier: from their standing (at most one query).
 
     For someone other than the person acting (a notification's recipient), or for the actor
     outside a request (the demo loader, tests). A view takes the actor's access from
-    ``require_section`` instead and hands it on.
+    ``require_section`` instead and hands it on. With ``day``, as of that day.
     """
-    flags = _flags(
-        user=user.pk,
-        dossier=dossier.pk,
-        school=dossier.school_id,
-        day=day or timezone.localdate(),
-        organisations=True,
-    )
-    row = User.objects.filter(pk=user.pk).annotate(**flags).values(*flags.keys()).first()
-    return DossierAccess.from_flags(
-        row or {}, user_id=user.pk, dossier_id=dossier.pk, school_id=dossier.school_id
+    if day is None or day == timezone.localdate():
+        return access_in(user, dossier)
+    if not (user.is_authenticated and user.is_active):
+        return NO_ACCESS
+    return compute_standing(user, day=day).access(
+        user_id=user.pk, dossier_id=dossier.pk, school_id=dossier.school_id
     )
 
 

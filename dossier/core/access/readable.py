@@ -20,7 +20,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
-from dossier.core.access.queries import dossiers_for_user
 from dossier.core.access.rules import Section
 
 logger = logging.getLogger(__name__)
@@ -64,39 +63,50 @@ def _new_generation() -> None:
         logger.warning("The cache is unreachable: cached readable dossier lists not forgotten.")
 
 
-def readable_dossier_ids(user, section: Section, *, write: bool = False) -> list[int]:
-    if not (user.is_authenticated and user.is_active):
-        return []
+def person_cached(user, name: str, compute):
+    """``compute()`` for this person, today: once per request (kept on the user object) and
+    in the cache for ``ACCESS_CACHE_SECONDS`` under the current access generation. ``name``
+    tells apart the values kept for one person (a section's ids, the standing)."""
     seconds = settings.ACCESS_CACHE_SECONDS
     if not seconds:
-        return _compute(user, section, write)
+        return compute()
     try:
         generation = _cache("get", GENERATION_KEY, 0)
     except _CacheUnavailable:
-        return _compute(user, section, write)
+        return compute()
     day = timezone.localdate().isoformat()
-    key = f"access:ids:{generation}:{day}:{user.pk}:{section.value}:{int(write)}"
+    key = f"access:{name}:{generation}:{day}:{user.pk}"
     # on the user object too: a request asks the cache once (a change moves the generation,
     # so the same object after a change looks again)
     memo = user.__dict__.get(MEMO_ATTRIBUTE)
     if memo is None or memo[0] != (generation, day):
-        memo = ((generation, day), {})  # only the current generation's lists are kept
+        memo = ((generation, day), {})  # only the current generation's values are kept
         user.__dict__[MEMO_ATTRIBUTE] = memo
-    lists = memo[1]
-    if key not in lists:
+    values = memo[1]
+    if key not in values:
         try:
-            ids = _cache("get", key)
+            value = _cache("get", key)
         except _CacheUnavailable:
-            return _compute(user, section, write)
-        if ids is None:
-            ids = _compute(user, section, write)
+            return compute()
+        if value is None:
+            value = compute()
             with contextlib.suppress(_CacheUnavailable):
-                _cache("set", key, ids, seconds)
-        lists[key] = ids
-    return lists[key]
+                _cache("set", key, value, seconds)
+        values[key] = value
+    return values[key]
+
+
+def readable_dossier_ids(user, section: Section, *, write: bool = False) -> list[int]:
+    if not (user.is_authenticated and user.is_active):
+        return []
+    return person_cached(
+        user, f"ids:{section.value}:{int(write)}", lambda: _compute(user, section, write)
+    )
 
 
 def _compute(user, section: Section, write: bool) -> list[int]:
+    from dossier.core.access.queries import dossiers_for_user  # it asks for the standing here
+
     return list(
         dossiers_for_user(user, section=section, write=write)
         .order_by("pk")

@@ -1,0 +1,130 @@
+"""A person's standing: the few rows their access to any dossier is computed from.
+
+The access flags of ``queries._flags`` ask, for one dossier, whether the person has a confirmed
+membership at the school, a grant on the dossier, and a partnership of their organisation with
+the school, all as of today. Those rows are few for one person (their memberships, the
+partnerships of the organisations they work for, their grants), so a page that opens one
+dossier reads them in one query, keeps them for the request and, like the readable dossier ids,
+in the cache for ``ACCESS_CACHE_SECONDS`` under the access generation (``access_changed``), and
+derives the flags in Python. The flags are the same as the SQL ones: the tests hold the two
+equal for every person and dossier of a region.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import CharField, IntegerField, Value
+from django.utils import timezone
+
+from accounts.models import Membership, Partnership, active_q, membership_active_q
+from accounts.roles import PARTNER_KINDS, SCHOOL_MANAGER_ROLES, ZORGTEAM_ROLES
+from dossier.core.access.dossier_access import NO_ACCESS, DossierAccess
+from dossier.core.access.readable import person_cached
+from dossier.core.access.rules import PERM_CONTRIBUTE, PERM_MANAGE, PERM_VIEW
+from dossier.core.models import DossierUserObjectPermission
+
+_GRANT_CODENAMES = (PERM_VIEW, PERM_CONTRIBUTE, PERM_MANAGE)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """What one person's access rests on, today."""
+
+    # schools where the person is directie, or in the zorgteam
+    directie: frozenset[int] = frozenset()
+    zorgteam: frozenset[int] = frozenset()
+    # (school, partner kind) -> the lowest id of the person's organisations serving it so
+    partners: dict[tuple[int, str], int] = field(default_factory=dict)
+    # dossier -> the codenames of the person's grants on it
+    grants: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    def flags(self, *, dossier_id: int, school_id: int) -> dict:
+        """The flags ``queries._flags`` computes in SQL, for one dossier."""
+        granted = self.grants.get(dossier_id, frozenset())
+        flags = {
+            "acc_directie": school_id in self.directie,
+            "acc_zorgteam": school_id in self.zorgteam,
+            "acc_view": bool(granted & {PERM_VIEW, PERM_CONTRIBUTE}),
+            "acc_contribute": PERM_CONTRIBUTE in granted,
+            "acc_manage": PERM_MANAGE in granted,
+        }
+        for kind in PARTNER_KINDS:
+            organisation = self.partners.get((school_id, kind))
+            flags[f"acc_{kind}"] = organisation is not None
+            flags[f"acc_{kind}_org"] = organisation
+        return flags
+
+    def access(self, *, user_id: int, dossier_id: int, school_id: int) -> DossierAccess:
+        return DossierAccess.from_flags(
+            self.flags(dossier_id=dossier_id, school_id=school_id),
+            user_id=user_id,
+            dossier_id=dossier_id,
+            school_id=school_id,
+        )
+
+
+NO_STANDING = Standing()
+
+
+def compute_standing(user, *, day: datetime.date | None = None) -> Standing:
+    """The person's standing on ``day`` (today), in one query."""
+    day = day or timezone.localdate()
+    text, number = CharField(), IntegerField()
+    memberships = Membership.objects.filter(membership_active_q(day=day), user=user).values_list(
+        Value("m", output_field=text), "organisation_id", "role", Value(0, output_field=number)
+    )
+    # partnerships of today whose partner the person works for today
+    partnerships = Partnership.objects.filter(
+        active_q(day=day),
+        membership_active_q("partner__memberships__", day=day),
+        partner__memberships__user=user,
+    ).values_list(Value("p", output_field=text), "school_id", "partner_kind", "partner_id")
+    grants = DossierUserObjectPermission.objects.filter(
+        user=user, permission__codename__in=_GRANT_CODENAMES
+    ).values_list(
+        Value("g", output_field=text),
+        "content_object_id",
+        "permission__codename",
+        Value(0, output_field=number),
+    )
+    directie, zorgteam = set(), set()
+    partners: dict[tuple[int, str], int] = {}
+    grant_rows: dict[int, set[str]] = {}
+    for kind, key, name, organisation in memberships.union(partnerships, grants, all=True):
+        if kind == "m":
+            if name in SCHOOL_MANAGER_ROLES:
+                directie.add(key)
+            if name in ZORGTEAM_ROLES:
+                zorgteam.add(key)
+        elif kind == "p":
+            if name in PARTNER_KINDS:
+                current = partners.get((key, name))
+                partners[(key, name)] = (
+                    organisation if current is None else min(current, organisation)
+                )
+        else:
+            grant_rows.setdefault(key, set()).add(name)
+    return Standing(
+        directie=frozenset(directie),
+        zorgteam=frozenset(zorgteam),
+        partners=partners,
+        grants={dossier: frozenset(names) for dossier, names in grant_rows.items()},
+    )
+
+
+def standing_of(user) -> Standing:
+    """The person's standing today: once per request, and briefly cached."""
+    if not (user.is_authenticated and user.is_active):
+        return NO_STANDING
+    return person_cached(user, "standing", lambda: compute_standing(user))
+
+
+def access_in(user, dossier) -> DossierAccess:
+    """The access of ``user`` to ``dossier`` from their standing (no query when cached)."""
+    if not (user.is_authenticated and user.is_active):
+        return NO_ACCESS
+    return standing_of(user).access(
+        user_id=user.pk, dossier_id=dossier.pk, school_id=dossier.school_id
+    )
