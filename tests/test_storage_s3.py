@@ -11,6 +11,7 @@ Celery, and the 404 an outsider still gets. Nothing lands in MEDIA_ROOT.
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 import runpy
 import uuid
@@ -45,6 +46,8 @@ CREDENTIALS = {"AWS_ACCESS_KEY_ID": "samenwerking-test", "AWS_SECRET_ACCESS_KEY"
 @pytest.fixture(scope="session")
 def s3_endpoint():
     """An S3 server on a free local port, for the whole test run."""
+    # its request log would fill every failing test's captured output
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
