@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -16,6 +17,8 @@ from dossier.documenten.section import DOCUMENT_DOWNLOADED
 from dossier.documenten.uploads import check_upload
 from samenwerking.schoolyear import validate_school_year
 from samenwerking.versions import next_version_number
+
+logger = logging.getLogger(__name__)
 
 BIN_DAYS = 30
 
@@ -121,19 +124,31 @@ def document_restore(*, document: Document, user, access: DossierAccess) -> Docu
 
 
 def documents_purge_bin(*, now: datetime.datetime | None = None) -> int:
-    """Remove documents that have been in the bin for more than 30 days, files included."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=BIN_DAYS)
-    expired = Document.objects.filter(deleted_at__lt=cutoff)
-    files = list(DocumentVersie.objects.filter(document__in=expired).values_list("file", flat=True))
-    count = expired.count()
-    with transaction.atomic():
-        expired.delete()
-    from django.core.files.storage import default_storage
+    """Remove documents that have been in the bin for more than 30 days, files included.
 
-    for name in files:
-        if default_storage.exists(name):
-            default_storage.delete(name)
-    return count
+    The documents are locked while they go, so one restored at that moment is either restored
+    first (and kept, files and all) or purged. Their files are removed once the rows are gone, through
+    the field's storage (a folder, or the bucket every replica shares). A file that cannot be
+    removed now is logged and left behind: with its row gone, nobody can reach it.
+    """
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=BIN_DAYS)
+    with transaction.atomic():
+        expired = list(
+            Document.objects.select_for_update()
+            .filter(deleted_at__lt=cutoff)
+            .values_list("pk", flat=True)
+        )
+        names = list(
+            DocumentVersie.objects.filter(document_id__in=expired).values_list("file", flat=True)
+        )
+        Document.objects.filter(pk__in=expired).delete()
+    storage = DocumentVersie._meta.get_field("file").storage
+    for name in names:
+        try:
+            storage.delete(name)
+        except Exception:
+            logger.exception("The file %s of a purged document could not be removed", name)
+    return len(expired)
 
 
 def document_downloaded(*, version: DocumentVersie, user) -> None:

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from botocore.config import Config as BotocoreConfig
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -224,11 +225,60 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded documents and generated reports. STORAGE_BACKEND "filesystem" keeps them in the
+# folder MEDIA_ROOT, which serves one machine (the demo, a single server); "s3", the default
+# once AWS_STORAGE_BUCKET_NAME is set, keeps them in an S3-compatible bucket that every web
+# replica and worker shares (samenwerking/storage.py: private objects, no URLs). The key pair
+# comes from AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; without them boto3 looks further
+# (an instance or pod role). Files are only ever read through the download views.
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "")
+STORAGE_BACKEND = env_str("STORAGE_BACKEND", "s3" if AWS_STORAGE_BUCKET_NAME else "filesystem")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+if STORAGE_BACKEND == "s3":
+    if not AWS_STORAGE_BUCKET_NAME:
+        raise ImproperlyConfigured("STORAGE_BACKEND=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    AWS_S3_ADDRESSING_STYLE = env_str("AWS_S3_ADDRESSING_STYLE", "auto")
+    if AWS_S3_ADDRESSING_STYLE not in ("auto", "path", "virtual"):
+        raise ImproperlyConfigured(
+            "AWS_S3_ADDRESSING_STYLE must be auto, path or virtual, "
+            f"got {AWS_S3_ADDRESSING_STYLE!r}."
+        )
+    STORAGES["default"] = {
+        "BACKEND": "samenwerking.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # empty: AWS itself; MinIO, Ceph, Garage or a provider's S3 API: its https:// address
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME", "") or None,
+            "access_key": env_str("AWS_ACCESS_KEY_ID", "") or None,
+            "secret_key": env_str("AWS_SECRET_ACCESS_KEY", "") or None,
+            # A bucket that does not answer must not hold a request for botocore's default
+            # minute per attempt. Checksums only where S3 requires them: several S3-compatible
+            # servers refuse the ones boto3 adds by default. The addressing style goes here
+            # because a client config replaces django-storages' own.
+            "client_config": BotocoreConfig(
+                s3={"addressing_style": AWS_S3_ADDRESSING_STYLE},
+                signature_version="s3v4",
+                connect_timeout=5,
+                read_timeout=30,
+                retries={"mode": "standard", "max_attempts": 3},
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+            ),
+            # A download is fetched into memory up to this size, into a temporary file beyond it,
+            # and streamed to the person from there (django-storages' default keeps it all in
+            # memory). The temporary file is the request's own and goes when the response ends.
+            "max_memory_size": 2_621_440,
+        },
+    }
+elif STORAGE_BACKEND != "filesystem":
+    raise ImproperlyConfigured(
+        f"STORAGE_BACKEND must be filesystem or s3, got {STORAGE_BACKEND!r}."
+    )
 
 # Mail: console in development, SMTP from the environment in production.
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")

@@ -8,11 +8,13 @@ the uploader chooses otherwise. Files go to a temporary MEDIA_ROOT of each test.
 from __future__ import annotations
 
 import datetime
+import time
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -29,6 +31,7 @@ from dossier.documenten.services import (
     documents_purge_bin,
 )
 from dossier.documenten.tests.test_uploads import PNG, pdf_bytes, stored_files, upload
+from tests.threads import run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -576,6 +579,43 @@ def test_purge_removes_documents_over_30_days_in_the_bin_with_their_files(region
     assert documents_purge_bin(now=now) == 0
     assert documents_purge_bin(now=now + datetime.timedelta(days=2)) == 1
     assert stored_files(media_root) == kept_files
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_document_restored_while_the_purge_runs_keeps_its_files(region, media_root):
+    """The restore holds its document when the purge comes by: the purge waits for it, then
+    finds the document out of the bin. Before, the purge listed the bin unlocked, then deleted
+    the rows it had listed (restored meanwhile) and their files."""
+    document = share(region)
+    files = stored_files(media_root)
+    document_delete(
+        document=document, user=region.zorg_a, access=user_flags(region.zorg_a, document.dossier)
+    )
+    Document.objects.filter(pk=document.pk).update(
+        deleted_at=timezone.now() - datetime.timedelta(days=31)
+    )
+
+    def restore(barrier):
+        with transaction.atomic():
+            document_restore(
+                document=document,
+                user=region.zorg_a,
+                access=user_flags(region.zorg_a, document.dossier),
+            )
+            barrier.wait()
+            time.sleep(1)  # the purge starts meanwhile
+
+    def purge(barrier):
+        barrier.wait()
+        return documents_purge_bin()
+
+    outcomes = run_at_once(restore, purge)
+
+    assert outcomes == [None, 0]
+    document.refresh_from_db()
+    assert document.deleted_at is None
+    assert document.versies.count() == 1
+    assert stored_files(media_root) == files
 
 
 def test_the_purge_task_uses_the_service(region, media_root):
