@@ -12,6 +12,7 @@ from dossier.core.access import (
     PERM_MANAGE,
     DossierAccess,
     Section,
+    dossier_roster,
     people_with_access,
     readable_dossier_ids,
 )
@@ -81,10 +82,13 @@ def _relevant_memberships(dossier: Dossier) -> Prefetch:
 
 def dossier_people(dossier: Dossier) -> list[User]:
     """Everyone who can open the dossier today, with their role there: three queries."""
-    people = people_with_access(dossier).prefetch_related(_relevant_memberships(dossier))
+    roster = dossier_roster(dossier)
+    people = people_with_access(dossier, roster=roster).prefetch_related(
+        _relevant_memberships(dossier)
+    )
     result = []
     for person in people.order_by("last_name", "first_name", "email"):
-        person.access = DossierAccess.from_flags(person)
+        person.access = roster[person.pk]
         result.append(person)
     return result
 
@@ -136,7 +140,7 @@ def dossier_access_rows(dossier: Dossier) -> list[AccessRow]:
     for membership in directie:
         row = rows.setdefault(membership.user_id, AccessRow(user=membership.user))
         row.is_directie = True
-    effective_ids = set(people_with_access(dossier).values_list("pk", flat=True))
+    roster = dossier_roster(dossier)
     memberships = (
         Membership.objects.active_on()
         .filter(user_id__in=rows.keys())
@@ -146,7 +150,7 @@ def dossier_access_rows(dossier: Dossier) -> list[AccessRow]:
     for membership in memberships:
         rows[membership.user_id].memberships.append(membership)
     for row in rows.values():
-        row.effective = row.user.pk in effective_ids
+        row.effective = row.user.pk in roster and row.user.is_active
     return sorted(
         rows.values(),
         key=lambda r: (not r.is_directie, not r.effective, r.user.last_name, r.user.first_name),

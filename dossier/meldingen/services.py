@@ -18,6 +18,7 @@ from accounts.roles import CONFIRMATION_ROLES
 from dossier.core.access import (
     DossierAccess,
     Section,
+    dossier_roster,
     people_with_access,
 )
 from dossier.core.models import Dossier
@@ -61,11 +62,12 @@ def notify(
 ) -> list[Notification]:
     """Notify everyone with access to ``dossier`` for whom ``wants(their access)`` is true.
 
-    The one way to write notifications: one query for the people and their access, one insert,
+    The one way to write notifications: two queries for the people and their access, one insert,
     sending enqueued after commit (the periodic sweep sends what the queue missed), and the
     person's own choice (none, at once, daily digest) respected.
     """
-    people = people_with_access(dossier).exclude(
+    roster = dossier_roster(dossier)
+    people = people_with_access(dossier, roster=roster).exclude(
         notification_frequency=User.NotificationFrequency.NONE
     )
     if exclude is not None:
@@ -73,7 +75,7 @@ def notify(
     rows = [
         Notification(user=person, dossier=dossier, subject=subject[:200], url=url)
         for person in people
-        if wants(DossierAccess.from_flags(person))
+        if wants(roster[person.pk])
     ]
     created = Notification.objects.bulk_create(rows)
     ids = [n.pk for n in created]

@@ -60,6 +60,7 @@ from dossier.core.access.rules import (
     Section,
     SectionRule,
 )
+from dossier.core.access.standing import dossier_roster
 
 __all__ = [
     "manages_access_somewhere",
@@ -87,6 +88,7 @@ __all__ = [
     "audience_q",
     "dossier_with_access",
     "dossiers_for_user",
+    "dossier_roster",
     "access_changed",
     "readable_dossier_ids",
     "people_with_access",

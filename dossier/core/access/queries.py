@@ -25,7 +25,7 @@ from dossier.core.access.rules import (
     SECTION_RULES,
     Section,
 )
-from dossier.core.access.standing import access_in, compute_standing
+from dossier.core.access.standing import access_in, compute_standing, dossier_roster
 from dossier.core.models import Dossier, DossierUserObjectPermission
 
 
@@ -172,27 +172,14 @@ def require_section(user, pk, section: Section, *, write: bool = False, queryset
     return dossier, access
 
 
-def people_with_access(dossier, *, day: datetime.date | None = None) -> QuerySet:
-    """Everyone with effective access to ``dossier`` today, annotated with the flags."""
-    flags = _flags(
-        user=OuterRef("pk"),
-        dossier=dossier.pk,
-        school=dossier.school_id,
-        day=day or timezone.localdate(),
-    )
-    # Only people with a grant on the dossier or a membership at the school can have access
-    # (partner staff need a grant, the zorgteam too, the directie works at the school): the
-    # flags are asked of them, not of every person in the region.
-    candidates = Q(
-        pk__in=DossierUserObjectPermission.objects.filter(content_object=dossier.pk).values(
-            "user_id"
-        )
-    ) | Q(pk__in=Membership.objects.filter(organisation=dossier.school_id).values("user_id"))
-    return (
-        User.objects.filter(candidates, is_active=True)
-        .annotate(**flags)
-        .filter(section_q(Section.OVERZICHT))
-    )
+def people_with_access(dossier, *, day: datetime.date | None = None, roster=None) -> QuerySet:
+    """Everyone with effective access to ``dossier`` today whose account is switched on.
+
+    Their access is in the ``roster`` (``standing.dossier_roster``: one query), which a caller
+    that needs it computes first and passes in.
+    """
+    roster = dossier_roster(dossier, day=day) if roster is None else roster
+    return User.objects.filter(pk__in=list(roster), is_active=True)
 
 
 def user_flags(user, dossier, *, day: datetime.date | None = None) -> DossierAccess:

@@ -13,6 +13,7 @@ import random
 
 import pytest
 from django.db import connection
+from django.db.models import OuterRef
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -31,10 +32,15 @@ from dossier.core.access import (
     PERM_MANAGE,
     PERM_VIEW,
     DossierAccess,
+    Section,
     annotate_dossiers,
+    dossier_roster,
     dossier_with_access,
+    people_with_access,
+    section_q,
     user_flags,
 )
+from dossier.core.access.queries import _flags
 from dossier.core.access.standing import compute_standing
 from dossier.core.models import Dossier
 from dossier.core.services import access_revoke
@@ -53,6 +59,35 @@ def sql_access(user, day) -> dict[int, DossierAccess]:
         )
         for row in rows
     }
+
+
+def sql_people(dossier, day) -> dict[int, DossierAccess]:
+    """Everyone with access to ``dossier`` by the SQL flags, as the lists compute them."""
+    flags = _flags(user=OuterRef("pk"), dossier=dossier.pk, school=dossier.school_id, day=day)
+    people = User.objects.annotate(**flags).filter(section_q(Section.OVERZICHT))
+    return {
+        person.pk: DossierAccess.from_flags(
+            person, user_id=person.pk, dossier_id=dossier.pk, school_id=dossier.school_id
+        )
+        for person in people
+    }
+
+
+def assert_roster_matches_sql(day) -> None:
+    for dossier in Dossier.objects.all():
+        roster = dossier_roster(dossier, day=day)
+        # the SQL flags without organisations: compare the sides and the manage right
+        got = {pk: (a.read_sides, a.write_sides, a.can_manage) for pk, a in roster.items()}
+        want = {
+            pk: (a.read_sides, a.write_sides, a.can_manage)
+            for pk, a in sql_people(dossier, day).items()
+        }
+        assert got == want, (dossier.pk, day)
+        if day == TODAY:
+            active = set(
+                User.objects.filter(pk__in=want, is_active=True).values_list("pk", flat=True)
+            )
+            assert set(people_with_access(dossier).values_list("pk", flat=True)) == active
 
 
 def assert_standing_matches_sql(day) -> int:
@@ -78,6 +113,7 @@ def assert_standing_matches_sql(day) -> int:
 def test_the_standing_gives_the_sql_access_of_every_persona_in_every_dossier():
     build_full_region()
     assert assert_standing_matches_sql(TODAY) >= 8
+    assert_roster_matches_sql(TODAY)
 
 
 def around_today(rng: random.Random) -> tuple[datetime.date, datetime.date | None]:
@@ -132,6 +168,8 @@ def test_the_standing_gives_the_sql_access_in_random_regions(seed):
                 assign_perm(codename, person, dossier)
     assert Organisation.objects.count() == len(organisations)
     assert sum(assert_standing_matches_sql(day) for day in DAYS) > 0
+    for day in DAYS:
+        assert_roster_matches_sql(day)
 
 
 def test_a_request_reads_the_standing_once_and_the_next_request_not_at_all(region):
