@@ -23,8 +23,10 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def _counted(self) -> int:
-        # SELECT COUNT(*) FROM (SELECT ... LIMIT cap + 1): stops after cap + 1 rows
-        return self.object_list[: self.cap + 1].count()
+        # SELECT COUNT(*) FROM (SELECT id ... LIMIT cap + 1): stops after cap + 1 rows. How
+        # many of the first cap + 1 rows there are does not depend on their order, nor on
+        # what is shown of them: both are left out.
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:
