@@ -26,7 +26,10 @@ class CappedPaginator(Paginator):
         # SELECT COUNT(*) FROM (SELECT id ... LIMIT cap + 1): stops after cap + 1 rows. How
         # many of the first cap + 1 rows there are does not depend on their order, nor on
         # what is shown of them: both are left out.
-        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+        rows = self.object_list
+        if not rows.query.is_sliced:  # a slice keeps its order: it decides which rows
+            rows = rows.order_by().values("pk")
+        return rows[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:
