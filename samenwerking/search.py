@@ -117,19 +117,22 @@ class Found(list):
 # and says little; the most recent RANKED matches are ranked instead, and the page says so.
 RANKED = 500
 # Those are first looked for among the RECENT newest readable rows (an index-only scan of the
-# (dossier, newest, id) index, then one primary-key look-up per row until RANKED + 1 match).
-# Only when these give fewer, and there are older rows, are all readable rows searched.
+# (dossier, newest, id) index, then one primary-key look-up per row until RANKED + 1 match),
+# but only for a word on course to fill them: one that matches at least RANKED / RECENT of a
+# quick SAMPLE of the readable rows (the first in the index, unsorted). Otherwise, or when the
+# newest rows give fewer matches and there are older ones, all readable rows are searched.
 RECENT = 2000
+SAMPLE = 200
 
 
 def _ranked_sql(table: str, newest: str, title: str) -> str:
     """One statement: the ``limit`` best of the RANKED most recent matches, and their number.
 
-    ``recent`` walks the RECENT newest readable rows in order and stops at RANKED + 1 matches,
-    which is all a common word needs; it ranks each match as it reads it. ``older`` decides
-    whether that was enough: when fewer matched and there are older readable rows, the second
-    branch of ``candidates`` searches all readable rows and ranks the newest RANKED + 1 of
-    their matches. The rank: the share of the terms that start a word of ``title`` (the rule
+    ``sample`` counts the matches among SAMPLE readable rows. For a word that common,
+    ``recent`` walks the RECENT newest readable rows in order and stops at RANKED + 1 matches;
+    it ranks each match as it reads it. ``older`` decides whether that was enough: for a rarer
+    word, or when fewer matched and there are older readable rows, the second branch of
+    ``candidates`` searches all readable rows and ranks the newest RANKED + 1 of their matches. The rank: the share of the terms that start a word of ``title`` (the rule
     the highlight uses), so a title with the terms comes first, plus ``ts_rank``.
     """
     q = connection.ops.quote_name
@@ -138,8 +141,16 @@ def _ranked_sql(table: str, newest: str, title: str) -> str:
     # S608 below: the names interpolated are the model's own, quoted; every value is a parameter
     in_title = f"SELECT count(*) FROM unnest(%(patterns)s::text[]) p WHERE {t}.{title} ~* p"  # noqa: S608
     rank = f"({in_title})::float / %(terms)s + ts_rank({t}.{vector}, {tsquery})"
+    common = "(SELECT hits FROM sample) * %(recent)s > %(ranked)s * %(sample)s"
     return f"""
-WITH recent AS (
+WITH sample AS (
+    SELECT count(*) AS hits
+    FROM (
+        SELECT id FROM {t} WHERE dossier_id = ANY(%(dossiers)s::bigint[]) LIMIT %(sample)s
+    ) sampled
+    JOIN {t} ON {t}.id = sampled.id
+    WHERE {t}.{vector} @@ {tsquery}
+), recent AS (
     SELECT walk.id, walk.newest, {rank} AS rank
     FROM (
         SELECT id, {newest} AS newest FROM {t}
@@ -147,14 +158,14 @@ WITH recent AS (
         ORDER BY {newest} DESC, id DESC LIMIT %(recent)s
     ) walk
     JOIN {t} ON {t}.id = walk.id
-    WHERE {t}.{vector} @@ {tsquery}
+    WHERE {t}.{vector} @@ {tsquery} AND {common}
     ORDER BY walk.newest DESC, walk.id DESC LIMIT %(ranked)s + 1
 ), older AS (
     SELECT (SELECT count(*) FROM recent) <= %(ranked)s
-       AND (SELECT count(*) FROM (
+       AND (NOT {common} OR (SELECT count(*) FROM (
                SELECT FROM {t} WHERE dossier_id = ANY(%(dossiers)s::bigint[])
                LIMIT %(recent)s + 1
-           ) readable) > %(recent)s AS needed
+           ) readable) > %(recent)s) AS needed
 ), candidates AS (
     SELECT id, newest, rank FROM recent WHERE NOT (SELECT needed FROM older)
     UNION ALL
@@ -211,6 +222,7 @@ def search_recent(
             "terms": len(terms),
             "recent": RECENT,
             "ranked": RANKED,
+            "sample": SAMPLE,
             "limit": limit,
         }
         with connection.cursor() as cursor:

@@ -312,6 +312,21 @@ def test_a_rare_word_is_found_in_notes_older_than_the_recent_ones(region):
     assert (found.count, found.more) == (RANKED, True)
 
 
+def test_a_word_common_in_the_newest_notes_and_in_old_ones_is_ranked_the_same_way(region):
+    """The newest notes look promising but hold fewer than the cap: all notes are searched,
+    and the most recent matches are still the ones ranked."""
+    author = region.clb_medewerker_a
+    texts = ["De klas oefent de motivatie."] * 300 + ["De klas werkt rond lezen."] * RECENT
+    texts += ["Een vraag over motivatie."] * 300
+    texts[RECENT + 300 + 50] = "Motivatie, motivatie en nog eens motivatie: de motivatie zakt."
+    texts[-1] = "Motivatie, motivatie, motivatie, motivatie en motivatie."
+    notes = bulk_notes(region.dossier_a, author, texts)
+    found = search_notes(author, "motivatie")
+    assert (found.count, found.more) == (RANKED, True)
+    assert found[0].pk == notes[RECENT + 300 + 50].pk  # among the 500 most recent matches
+    assert notes[-1].pk not in pks(found)  # the oldest match, beyond them
+
+
 # --- nobody finds what they may not read -----------------------------------------------------
 
 
