@@ -516,6 +516,8 @@ def main() -> int:
     if args.pages:
         wanted = [w.strip().lower() for w in args.pages.split(",") if w.strip()]
         pages = [p for p in pages if any(w in p.name.lower() for w in wanted)]
+        if not pages:
+            raise SystemExit(f"No page name contains any of {wanted} (the names are in English).")
     floor_template = Page("floor", "clb", "/bench/floor/")
     print(f"Counting queries of {len(pages)} pages in-process ...")
     count_queries([floor_template, *pages], users)

@@ -91,7 +91,9 @@ class Consultatie(models.Model):
         verbose_name_plural = _("consultation notes")
         ordering = ["-date", "-pk"]
         indexes = [
-            models.Index(fields=["dossier", "-date"]),
+            # the id too: the list's order (date, then id) and the search's walk through the
+            # newest notes of many dossiers (samenwerking.search) read the index alone
+            models.Index(fields=["dossier", "-date", "-id"]),
             models.Index(fields=["dossier", "label"]),
         ]
 

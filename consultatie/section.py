@@ -11,6 +11,7 @@ from dossier.core.registry import (
     RetentionType,
     SearchHit,
     SearchProvider,
+    SearchResults,
     Tab,
     registry,
 )
@@ -43,24 +44,30 @@ def note_reference(note_pk: int) -> str:
     return f"#{note_pk}"
 
 
-def _search(user, query: str):
-    for note in search_notes(user, query):
-        yield SearchHit(
-            kind="consultatie",
-            kind_label=_("Consultation"),
-            rank=note.rank,
-            title=f"{note.date:%d/%m/%Y} · {note.label}",
-            school=note.dossier.school.name,
-            excerpt=highlight(note.search_text, query),
-            url=reverse("consultatie:detail", kwargs={"pk": note.dossier_id, "note_pk": note.pk}),
-            themes=[t.name for t in note.themas.all()],
-            audit=AuditEntry(
-                dossier_id=note.dossier_id,
-                action=NOTE_FOUND.key,
-                section=Section.CONSULTATIES,
-                detail=note_reference(note.pk),
-            ),
-        )
+def _search(user, query: str) -> SearchResults:
+    notes = search_notes(user, query)
+    return SearchResults(
+        hits=[_hit(note, query) for note in notes], count=notes.count, more=notes.more
+    )
+
+
+def _hit(note, query: str) -> SearchHit:
+    return SearchHit(
+        kind="consultatie",
+        kind_label=_("Consultation"),
+        rank=note.rank,
+        title=f"{note.date:%d/%m/%Y} · {note.label}",
+        school=note.dossier.school.name,
+        excerpt=highlight(note.search_text, query),
+        url=reverse("consultatie:detail", kwargs={"pk": note.dossier_id, "note_pk": note.pk}),
+        themes=[t.name for t in note.themas.all()],
+        audit=AuditEntry(
+            dossier_id=note.dossier_id,
+            action=NOTE_FOUND.key,
+            section=Section.CONSULTATIES,
+            detail=note_reference(note.pk),
+        ),
+    )
 
 
 def register() -> None:

@@ -14,7 +14,7 @@ from consultatie.models import Consultatie, ConsultatieThema, Opmerking
 from dossier.core.access import Section, require_section
 from dossier.core.access import readable_dossier_ids as access_readable_dossier_ids
 from dossier.core.models import Thema
-from samenwerking.search import search_top
+from samenwerking.search import Found, search_recent
 
 DEFAULT_PROMPTS = {
     "question": gettext_lazy(
@@ -131,6 +131,18 @@ def theme_overview(dossier_ids: Iterable[int]) -> ThemeOverview:
     return ThemeOverview(years=ordered_years, rows=table, peak=peak)
 
 
-def search_notes(user, query: str, *, limit: int = 25) -> list[Consultatie]:
-    notes = Consultatie.objects.filter(dossier_id__in=readable_dossier_ids(user))
-    return search_top(notes, query, limit=limit, detail=_with_list_data(Consultatie.objects.all()))
+def search_notes(user, query: str, *, limit: int = 25) -> Found:
+    """Notes matching ``query`` in the dossiers where ``user`` reads notes: the best of the most
+    recent matches (by the date of the consultation), a label with the terms first."""
+    return search_recent(
+        Consultatie,
+        query,
+        dossier_ids=readable_dossier_ids(user),
+        newest="date",
+        title="label",
+        limit=limit,
+        # what a hit shows: the date, label, school, themes and an excerpt of the search text
+        detail=Consultatie.objects.select_related("dossier__school")
+        .only("date", "label", "search_text", "dossier__school__name")
+        .prefetch_related(Prefetch("themas", queryset=Thema.objects.order_by("position", "name"))),
+    )

@@ -61,7 +61,9 @@ class Signaal(models.Model):
         verbose_name_plural = _("signals")
         ordering = ["-last_activity_at", "-pk"]
         indexes = [
-            models.Index(fields=["dossier", "-last_activity_at"]),
+            # the id too: the list's order and the search's walk through the most recently
+            # active signals of many dossiers (samenwerking.search) read the index alone
+            models.Index(fields=["dossier", "-last_activity_at", "-id"]),
             models.Index(fields=["dossier", "school_year"]),
             models.Index(fields=["follow_up_date"]),
         ]

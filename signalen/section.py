@@ -10,6 +10,7 @@ from dossier.core.registry import (
     RetentionType,
     SearchHit,
     SearchProvider,
+    SearchResults,
     Tab,
     registry,
 )
@@ -27,20 +28,26 @@ SIGNALENOVERZICHT = ReportKind(
 )
 
 
-def _search(user, query: str):
-    for signaal in search_signals(user, query):
-        yield SearchHit(
-            kind="signaal",
-            kind_label=_("Signal"),
-            rank=signaal.rank,
-            title=signaal.title,
-            school=signaal.dossier.school.name,
-            excerpt=highlight(signaal.search_text, query),
-            url=reverse(
-                "signalen:detail", kwargs={"pk": signaal.dossier_id, "signaal_pk": signaal.pk}
-            ),
-            themes=[signaal.thema.name],
-        )
+def _search(user, query: str) -> SearchResults:
+    signalen = search_signals(user, query)
+    return SearchResults(
+        hits=[_hit(signaal, query) for signaal in signalen],
+        count=signalen.count,
+        more=signalen.more,
+    )
+
+
+def _hit(signaal, query: str) -> SearchHit:
+    return SearchHit(
+        kind="signaal",
+        kind_label=_("Signal"),
+        rank=signaal.rank,
+        title=signaal.title,
+        school=signaal.dossier.school.name,
+        excerpt=highlight(signaal.search_text, query),
+        url=reverse("signalen:detail", kwargs={"pk": signaal.dossier_id, "signaal_pk": signaal.pk}),
+        themes=[signaal.thema.name],
+    )
 
 
 def _overview(dossier, access):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from dossier.core.access import Section, readable_dossier_ids, require_section
 from dossier.core.models import Dossier
-from samenwerking.search import search_top
+from samenwerking.search import Found, search_recent
 from signalen.models import Aanvulling, AanvullingVersie, Gebeurtenis, Signaal
 from signalen.workflow import OPEN_STATUSES, QUESTION, Kind
 
@@ -125,11 +125,19 @@ def school_years_in(signalen: QuerySet[Signaal]) -> list[str]:
     return list(signalen.order_by("-school_year").values_list("school_year", flat=True).distinct())
 
 
-def search_signals(user, query: str, *, limit: int = 25) -> list[Signaal]:
-    """Signals matching ``query`` in the dossiers where ``user`` reads signals, best first."""
-    readable = readable_dossier_ids(user, Section.SIGNALEN)
-    signalen = Signaal.objects.filter(dossier_id__in=readable)
-    # ranked by relevance; the list data's own order (last activity) plays no part here
-    # the hits show an excerpt of their search text, which the list rows leave out
-    detail = _with_list_data(Signaal.objects.all()).defer(None)
-    return search_top(signalen, query, limit=limit, detail=detail)
+def search_signals(user, query: str, *, limit: int = 25) -> Found:
+    """Signals matching ``query`` in the dossiers where ``user`` reads signals: the best of the
+    most recent matches (by last activity), a title with the terms first."""
+    # what a hit shows: the title, school, theme and an excerpt of the search text
+    detail = Signaal.objects.select_related("thema", "dossier__school").only(
+        "title", "search_text", "thema__name", "dossier__school__name"
+    )
+    return search_recent(
+        Signaal,
+        query,
+        dossier_ids=readable_dossier_ids(user, Section.SIGNALEN),
+        newest="last_activity_at",
+        title="title",
+        limit=limit,
+        detail=detail,
+    )

@@ -17,10 +17,12 @@ from django.utils import timezone
 
 from consultatie.models import AskedBy, Consultatie, SubjectKind
 from consultatie.selectors import search_notes
-from consultatie.services import consultatie_create
+from consultatie.services import _search_text, consultatie_create
 from dossier.core.access import user_flags
 from dossier.core.models import Thema
 from dossier.core.services import AccessLevel, access_grant
+from samenwerking.schoolyear import school_year_of
+from samenwerking.search import RANKED, RECENT
 from signalen.models import Bron, Signaal
 from signalen.selectors import search_signals
 from signalen.services import signaal_create
@@ -192,6 +194,137 @@ def test_signals_are_ranked_by_relevance_not_by_recent_activity(region, thema, b
     assert [s.rank for s in found] == sorted((s.rank for s in found), reverse=True)
     assert [s.pk for s in found] == [thrice.pk, once.pk]
     assert pks(search_signals(author, "rekenen", limit=1)) == {thrice.pk}
+
+
+def test_a_title_with_the_terms_ranks_above_a_passing_mention(region, thema, bron):
+    author = region.clb_medewerker_a
+    mention = note(
+        region.dossier_a,
+        author,
+        thema,
+        "Rekenen, rekenen en nog eens rekenen: de klas oefent het elke dag.",
+        days_ago=5,
+    )
+    titled = note(
+        region.dossier_a,
+        author,
+        thema,
+        "De school wil de aanpak in de tweede graad bespreken.",
+        label="Rekenklas 4B",
+        days_ago=300,
+    )
+    assert pks(search_notes(author, "rekenklas")) == {titled.pk}
+    found = search_notes(author, "reken")
+    assert [n.pk for n in found] == [titled.pk, mention.pk]
+    assert found[0].rank > 1 > found[1].rank
+    common = {
+        "dossier": region.dossier_a,
+        "author": author,
+        "access": user_flags(author, region.dossier_a),
+        "thema": thema,
+        "bron": bron,
+    }
+    passing = signaal_create(
+        title="Onrust in de klas",
+        text="Het gaat om de fiets, de fietsen en nog eens de fietsen van de leerlingen.",
+        **common,
+    )
+    in_title = signaal_create(
+        title="Fietsen aan de poort", text="Ouders melden een probleem.", **common
+    )
+    assert [s.pk for s in search_signals(author, "fiets")] == [in_title.pk, passing.pk]
+
+
+def bulk_notes(dossier, author, texts):
+    """One note a day, the first text today and each next one a day older, made in one insert
+    with the search text the service would write (so a few thousand notes stay fast)."""
+    clb = author.memberships.get().organisation
+    notes = []
+    for days_ago, question in enumerate(texts):
+        day = timezone.localdate() - datetime.timedelta(days=days_ago)
+        row = Consultatie(
+            dossier=dossier,
+            author=author,
+            author_organisation=clb,
+            date=day,
+            school_year=school_year_of(day),
+            asked_by=AskedBy.ZORGCOORDINATOR,
+            subject_kind=SubjectKind.KLAS,
+            label="3A",
+            question=question,
+        )
+        row.search_text = _search_text(row)
+        notes.append(row)
+    return Consultatie.objects.bulk_create(notes)
+
+
+def test_beyond_the_ranked_matches_only_the_most_recent_are_ranked(client, region):
+    author = region.clb_medewerker_a
+    texts = ["Het lezen gaat trager dan verwacht."] * (RANKED + 10)
+    texts[3] = "Het lezen, het lezen thuis en het lezen in de klas: lezen blijft moeilijk."
+    texts[-1] = "Lezen, lezen, lezen en nog eens lezen: het lezen zelf."
+    notes = bulk_notes(region.dossier_a, author, texts)
+    found = search_notes(author, "lezen")
+    assert (found.count, found.more) == (RANKED, True)
+    # ranked within the most recent: the note with the most mentions among those comes first;
+    # the oldest note, with even more, lies beyond them and is not ranked at all
+    assert found[0].pk == notes[3].pk
+    assert notes[-1].pk not in pks(found)
+    assert len(found) == 25
+
+    client.force_login(author)
+    response = client.get(SEARCH_URL, {"q": "lezen"})
+    assert response.status_code == 200
+    assert (response.context["count"], response.context["more"]) == (RANKED, True)
+    body = response.content.decode()
+    assert f"Meer dan {RANKED} resultaten voor “lezen”" in body
+    assert "hieronder de 25 meest relevante van de recentste" in body
+    assert f"enkel de {RANKED} recentste van elk gerangschikt" in body
+
+
+def test_the_page_counts_every_match_and_says_how_many_it_shows(client, region):
+    bulk_notes(region.dossier_a, region.clb_medewerker_a, ["Het lezen gaat traag."] * 30)
+    found = search_notes(region.clb_medewerker_a, "lezen")
+    assert (len(found), found.count, found.more) == (25, 30, False)
+    client.force_login(region.clb_medewerker_a)
+    body = client.get(SEARCH_URL, {"q": "lezen"}).content.decode()
+    assert "30 resultaten voor “lezen”; hieronder de 25 meest relevante." in body
+    body = client.get(SEARCH_URL, {"q": "traag"}).content.decode()
+    assert "30 resultaten voor “traag”" in body
+    body = client.get(SEARCH_URL, {"q": "zwembad"}).content.decode()
+    assert "0 resultaten voor “zwembad”" in body
+
+
+def test_a_rare_word_is_found_in_notes_older_than_the_recent_ones(region):
+    """The newest notes are read first; a word that is rare there is looked for in all."""
+    author = region.clb_medewerker_a
+    texts = ["De klas werkt rond lezen."] * (RECENT + 5)
+    texts[-1] = "Een leerling met hoogbegaafdheid verveelt zich in de klas."
+    texts[RECENT // 2] = "Het team vraagt of hoogbegaafdheid getest kan worden."
+    notes = bulk_notes(region.dossier_a, author, texts)
+    found = search_notes(author, "hoogbegaafd")
+    assert pks(found) == {notes[-1].pk, notes[RECENT // 2].pk}
+    assert (found.count, found.more) == (2, False)
+    # every term must match there too
+    assert pks(search_notes(author, "hoogbegaafd verveelt")) == {notes[-1].pk}
+    # a word in all of them is counted up to the cap, from the recent ones alone
+    found = search_notes(author, "klas")
+    assert (found.count, found.more) == (RANKED, True)
+
+
+def test_a_word_common_in_the_newest_notes_and_in_old_ones_is_ranked_the_same_way(region):
+    """The newest notes look promising but hold fewer than the cap: all notes are searched,
+    and the most recent matches are still the ones ranked."""
+    author = region.clb_medewerker_a
+    texts = ["De klas oefent de motivatie."] * 300 + ["De klas werkt rond lezen."] * RECENT
+    texts += ["Een vraag over motivatie."] * 300
+    texts[RECENT + 300 + 50] = "Motivatie, motivatie en nog eens motivatie: de motivatie zakt."
+    texts[-1] = "Motivatie, motivatie, motivatie, motivatie en motivatie."
+    notes = bulk_notes(region.dossier_a, author, texts)
+    found = search_notes(author, "motivatie")
+    assert (found.count, found.more) == (RANKED, True)
+    assert found[0].pk == notes[RECENT + 300 + 50].pk  # among the 500 most recent matches
+    assert notes[-1].pk not in pks(found)  # the oldest match, beyond them
 
 
 # --- nobody finds what they may not read -----------------------------------------------------

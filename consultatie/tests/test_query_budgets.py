@@ -25,6 +25,7 @@ from consultatie.views import PAGE_SIZE
 from dossier.core.access import user_flags
 from dossier.core.services import AccessLevel, access_grant
 from samenwerking.schoolyear import school_year_of
+from samenwerking.search import RANKED, RECENT
 from tests.test_query_budgets import REQUEST_OVERHEAD
 
 pytestmark = pytest.mark.django_db
@@ -148,14 +149,37 @@ def test_the_search_page_costs_the_same_at_20_and_400_notes(
 ):
     medewerker, _dossiers, _notes = medewerker_with_notes(3, count)
     log_in(client, medewerker)
-    # 1. the ids of the dossiers whose notes the person reads, 2. the best matching note ids
-    # there, ranked, 3. those notes (dossier and school joined in), 4. their themes, 5. the ids
-    # of the dossiers whose signals the person reads, 6. the best matching signal ids (none
-    # here, so no signal is loaded), 7. the audit events of the notes shown (one insert)
+    # 1. the ids of the dossiers whose notes the person reads, 2. the best of the most recent
+    # matching notes there, ranked, with their number (one statement), 3. those notes (dossier
+    # and school joined in), 4. their themes, 5. the ids of the dossiers whose signals the
+    # person reads, 6. the same statement for signals (none match here, so no signal is
+    # loaded), 7. the audit events of the notes shown (one insert)
     with django_assert_num_queries(REQUEST_OVERHEAD + 7):
         response = client.get(reverse("zoeken:zoeken"), {"q": "leesmotivatie"})
     assert response.status_code == 200
     assert len(response.context["results"]) == min(count, 25)
+
+
+@pytest.mark.parametrize(
+    ("count", "query", "found"),
+    [
+        (20, "leesmotivatie", 20),  # every readable note is among the newest: read them all
+        (RANKED + 50, "leesmotivatie", RANKED),  # more match than are ranked: the newest only
+        (RECENT + 50, "1234", 1),  # rare among the newest notes: all readable notes searched
+    ],
+)
+def test_the_search_page_costs_the_same_whichever_way_it_finds_the_notes(
+    client, django_assert_num_queries, count, query, found
+):
+    medewerker, _dossiers, _notes = medewerker_with_notes(3, count)
+    client.force_login(medewerker)
+    # as above: the ranking and the count are one statement however the matches are found
+    with django_assert_num_queries(REQUEST_OVERHEAD + 7):
+        response = client.get(reverse("zoeken:zoeken"), {"q": query})
+    assert response.status_code == 200
+    assert response.context["count"] == found
+    assert response.context["more"] == (count > RANKED and found == RANKED)
+    assert len(response.context["results"]) == min(found, 25)
 
 
 @pytest.mark.parametrize("count", [5, 40])

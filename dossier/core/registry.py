@@ -77,13 +77,14 @@ class RetentionType:
 class SearchProvider:
     """A section's part of the one search box.
 
-    ``search(user, query)`` returns the hits the person may read, each a ``SearchHit``.
+    ``search(user, query)`` returns ``SearchResults``: the hits the person may read, each a
+    ``SearchHit``, and how many matched.
     """
 
     key: str
     label: str | Promise
     section: Section
-    search: Callable[[Any, str], Iterable[SearchHit]]
+    search: Callable[[Any, str], SearchResults]
 
 
 @dataclass(frozen=True)
@@ -99,6 +100,16 @@ class SearchHit:
     # A hit whose excerpt shows audited content (a note's text) carries the event to record;
     # the search page writes the events of all hits it shows in one insert.
     audit: AuditEntry | None = None
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    """A provider's answer: the hits to show, best first, and how many matched. ``more`` says
+    that more than ``count`` matched and only the ``count`` most recent were ranked."""
+
+    hits: list[SearchHit]
+    count: int
+    more: bool = False
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from django.views.decorators.http import require_safe
 from dossier.core.registry import registry
 from dossier.core.services import audit_record_many
 from dossier.zoeken.forms import SearchForm
+from samenwerking.search import RANKED
 
 
 @login_required
@@ -12,14 +13,18 @@ from dossier.zoeken.forms import SearchForm
 def zoeken(request):
     """One search box over every section that registered a search provider.
 
-    Each provider searches only the dossiers in which the person may read its section.
+    Each provider searches only the dossiers in which the person may read its section, and
+    says how many matched: ``count`` in all, ``more`` when a provider found more than it ranked.
     """
     form = SearchForm(request.GET or None)
     query = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    results = []
+    results, count, more = [], 0, False
     if query:
         for provider in registry.search_providers.values():
-            results.extend(provider.search(request.user, query))
+            found = provider.search(request.user, query)
+            results.extend(found.hits)
+            count += found.count
+            more = more or found.more
         results.sort(key=lambda hit: hit.rank, reverse=True)
         # hits whose excerpt is audited content (notes) are recorded as shown, in one insert
         audit_record_many(
@@ -29,6 +34,13 @@ def zoeken(request):
     return render(
         request,
         "zoeken/zoeken.html",
-        {"form": form, "query": query, "results": results},
+        {
+            "form": form,
+            "query": query,
+            "results": results,
+            "count": count,
+            "more": more,
+            "ranked": RANKED,
+        },
         status=status,
     )

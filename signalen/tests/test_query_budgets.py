@@ -104,9 +104,10 @@ def test_the_search_page_costs_the_same_at_3_and_40_signal_hits(
 ):
     medewerker, _dossiers = signals_in([count])
     log_in(client, medewerker)
-    # 1. the ids of the dossiers whose notes the person reads, 2. the best matching note ids
-    # (none here), 3. the ids of the dossiers whose signals the person reads, 4. the best
-    # matching signal ids, ranked, 5. those signals with their list data and excerpt text
+    # 1. the ids of the dossiers whose notes the person reads, 2. the best of the most recent
+    # matching notes, ranked, with their number (none here), 3. the ids of the dossiers whose
+    # signals the person reads, 4. the same for signals, 5. those signals with their theme,
+    # school and excerpt text
     with django_assert_num_queries(REQUEST_OVERHEAD + 5):
         response = client.get(reverse("zoeken:zoeken"), {"q": "patroon"})
     assert response.status_code == 200
