@@ -142,7 +142,12 @@ def bench_school(school_year: str, *, rebuild: bool = False):
 
     from accounts.models import Organisation, User
     from accounts.roles import Role
-    from accounts.services import membership_create, organisation_create, partnership_create
+    from accounts.services import (
+        membership_confirm,
+        membership_create,
+        organisation_create,
+        partnership_create,
+    )
     from dossier.core.access import user_flags
     from dossier.core.models import Thema
     from dossier.core.services import AccessLevel, access_grant
@@ -176,6 +181,13 @@ def bench_school(school_year: str, *, rebuild: bool = False):
             )
             clb = organisation_create(kind="clb", name="CLB Bench Kortrijk")
             partnership_create(school=school, partner=clb, start_date=long_ago)
+            admin = User.objects.create_user(
+                email="bench-beheer@example.be",
+                first_name="Bea",
+                last_name="Beheer",
+                is_staff=True,
+                notification_frequency=User.NotificationFrequency.NONE,
+            )
             people = {}
             for key, org, role in [
                 ("directie", school, Role.DIRECTIE),
@@ -187,7 +199,12 @@ def bench_school(school_year: str, *, rebuild: bool = False):
                     last_name={"directie": "Vermeulen", "clb": "De Smet"}[key],
                     notification_frequency=User.NotificationFrequency.NONE,
                 )
-                membership_create(user=user, organisation=org, role=role, start_date=long_ago)
+                membership = membership_create(
+                    user=user, organisation=org, role=role, start_date=long_ago
+                )
+                if membership.is_pending:
+                    # a school without a directie: a platform administrator confirms the first
+                    membership_confirm(membership=membership, actor=admin)
                 people[key] = user
             access_grant(
                 dossier=school.dossier,
