@@ -1,5 +1,7 @@
 """The one way a report becomes a PDF: ``render_pdf``, whatever the kind of report."""
 
+import contextlib
+import gc
 import mimetypes
 import threading
 from pathlib import Path
@@ -77,6 +79,27 @@ class _PrintSetup(threading.local):
 _print_setup = _PrintSetup()
 
 
+@contextlib.contextmanager
+def _collector_paused():
+    """Hold Python's cycle collector off while WeasyPrint builds, lays out and writes.
+
+    A 45-page report makes some 130,000 objects that live in reference cycles (its boxes)
+    until the PDF is written. While they live, the collector keeps walking them, and every
+    other object in the process, for nothing: one to three full collections a render, 0.1
+    to 0.3 s of a busy year. Once the PDF is written they are garbage, collected here in one
+    go, so a worker does not carry one report's boxes into the next.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        # everything the render made is still in the youngest generation: collect only that
+        gc.collect(0)
+
+
 def render_pdf(template_name: str, context: dict) -> bytes:
     """The PDF of ``template_name`` (extending ``reports/base.html``) with ``context``.
 
@@ -85,6 +108,7 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     """
     html = render_to_string(template_name, context)
     setup = _print_setup.ready()
-    return HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=StaticOnlyFetcher()).write_pdf(
-        stylesheets=[setup.stylesheet], font_config=setup.fonts
-    )
+    with _collector_paused():
+        return HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=StaticOnlyFetcher()).write_pdf(
+            stylesheets=[setup.stylesheet], font_config=setup.fonts
+        )

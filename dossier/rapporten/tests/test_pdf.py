@@ -149,13 +149,38 @@ def test_a_worker_does_not_grow_with_each_report(region):
     source = report_source(region)
     for _warm_up in range(5):
         render(*source)
-        gc.collect()
     resident, in_use = resident_mib(), malloc_in_use_mib()
+    # as a worker does: no collection between renders but the one render_pdf makes
     for _measured in range(20):
         render(*source)
-        # what a render leaves in reference cycles is not what this test is about
-        gc.collect()
     resident, in_use = resident_mib() - resident, malloc_in_use_mib() - in_use
 
     assert in_use < 1.0, f"the C libraries hold {in_use:.2f} MiB more after 20 renders"
     assert resident < 2.0, f"the process grew {resident:.2f} MiB over 20 renders"
+
+
+def test_a_render_takes_its_garbage_with_it(region):
+    """The boxes of a report are freed when its PDF is written, not at the collector's
+    next round: a worker does not carry one report into the next."""
+    make_signalen(region)
+    source = report_source(region)
+    render(*source)
+    gc.collect()
+
+    render(*source)
+
+    assert gc.collect() < 100  # objects in unreachable cycles, left for the collector
+
+
+def test_a_render_leaves_the_cycle_collector_as_it_found_it(region):
+    source = report_source(region)
+    assert gc.isenabled()
+    render(*source)
+    assert gc.isenabled()
+
+    gc.disable()
+    try:
+        render(*source)
+        assert not gc.isenabled(), "a render switched on a collector someone else held off"
+    finally:
+        gc.enable()
