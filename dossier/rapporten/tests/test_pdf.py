@@ -111,6 +111,21 @@ def test_every_page_carries_the_school_the_title_the_date_and_its_number(region,
         assert f"Pagina {number} / {len(pages)}" in page
 
 
+@pytest.mark.parametrize("kind", sorted(registry.report_kinds))
+def test_every_kind_of_report_renders_on_the_shared_pages(region, tmp_path, kind):
+    """A kind brings its data and template; the pages around them are the pipeline's."""
+    report = Report.objects.create(
+        dossier=region.dossier_a, kind=kind, school_year=YEAR, requested_by=region.directie_a
+    )
+    report = Report.objects.select_related("dossier__school").get(pk=report.pk)
+
+    pages = page_texts(render(*registry.report_kinds[kind].build(report)), tmp_path)
+
+    for number, page in enumerate(pages, start=1):
+        assert region.school_a.name in page
+        assert f"Pagina {number} / {len(pages)}" in page
+
+
 def test_reports_rendered_in_two_threads_at_once_both_come_out_whole(region, tmp_path):
     """Each thread renders with fonts and a stylesheet of its own (a Celery thread pool)."""
     signalen = make_signalen(region)
