@@ -1,18 +1,23 @@
-"""How long does a signalenoverzicht of a busy school year take? (target: 3 seconds)
+"""How long does a signalenoverzicht of a busy school year take? (target: 2 seconds)
 
-Not a test: a standalone timing. It uses the test settings against its own database
-(DATABASE_URL, default postgres://postgres@127.0.0.1:5432/samenwerking_bench), creates the
-database and its schema when needed, and one school with 60 signals and 300 supplements.
-It then renders the report with report_generate, a fresh Report each run, and prints the
-best and median time, the page count and whether the target is met.
+Not a test: a standalone timing. It uses the test settings (DEBUG off) against its own
+database (DATABASE_URL, default postgres://postgres@127.0.0.1:5432/samenwerking_bench),
+creates the database and its schema when needed, and one school with 60 signals and 300
+supplements. It then renders the report with report_generate, a fresh Report each run, and
+prints the best and median time, the queries of one render, the page count and whether the
+target is met. With --renders N it then renders N more in the same process, as one worker
+would, and prints how its memory moved: the resident size and what the C libraries hold
+through malloc, first ten renders against the last ten.
 
-    .venv/bin/python bench/bench_signalenoverzicht.py [--runs 5]
+    .venv/bin/python bench/bench_signalenoverzicht.py [--runs 5] [--renders 100]
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import datetime
+import gc
 import os
 import random
 import shutil
@@ -26,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/samenwerking_bench"
-TARGET_SECONDS = 3.0
+TARGET_SECONDS = 2.0  # issue 10: under 2 s for the busy year
 SIGNALS = 60
 SUPPLEMENTS = 300
 BENCH_INSTELLINGSNUMMER = "999001"
@@ -142,7 +147,12 @@ def bench_school(school_year: str, *, rebuild: bool = False):
 
     from accounts.models import Organisation, User
     from accounts.roles import Role
-    from accounts.services import membership_create, organisation_create, partnership_create
+    from accounts.services import (
+        membership_confirm,
+        membership_create,
+        organisation_create,
+        partnership_create,
+    )
     from dossier.core.access import user_flags
     from dossier.core.models import Thema
     from dossier.core.services import AccessLevel, access_grant
@@ -176,6 +186,13 @@ def bench_school(school_year: str, *, rebuild: bool = False):
             )
             clb = organisation_create(kind="clb", name="CLB Bench Kortrijk")
             partnership_create(school=school, partner=clb, start_date=long_ago)
+            admin = User.objects.create_user(
+                email="bench-beheer@example.be",
+                first_name="Bea",
+                last_name="Beheer",
+                is_staff=True,
+                notification_frequency=User.NotificationFrequency.NONE,
+            )
             people = {}
             for key, org, role in [
                 ("directie", school, Role.DIRECTIE),
@@ -187,7 +204,12 @@ def bench_school(school_year: str, *, rebuild: bool = False):
                     last_name={"directie": "Vermeulen", "clb": "De Smet"}[key],
                     notification_frequency=User.NotificationFrequency.NONE,
                 )
-                membership_create(user=user, organisation=org, role=role, start_date=long_ago)
+                membership = membership_create(
+                    user=user, organisation=org, role=role, start_date=long_ago
+                )
+                if membership.is_pending:
+                    # a school without a directie: a platform administrator confirms the first
+                    membership_confirm(membership=membership, actor=admin)
                 people[key] = user
             access_grant(
                 dossier=school.dossier,
@@ -271,6 +293,78 @@ def time_one_report(school, requested_by, school_year: str):
     return elapsed, cpu, report
 
 
+def resident_mib() -> float:
+    """This process's resident size (VmRSS), in MiB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+class MallInfo2(ctypes.Structure):
+    _fields_ = [
+        (name, ctypes.c_size_t)
+        for name in (
+            "arena", "ordblks", "smblks", "hblks", "hblkhd",
+            "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost",
+        )
+    ]  # fmt: skip
+
+
+def malloc_in_use_mib() -> float | None:
+    """What is allocated through glibc's malloc (Fontconfig, Pango, ...), or None elsewhere.
+
+    The resident size hides a small leak as long as the heap has free room to give it.
+    """
+    mallinfo2 = getattr(ctypes.CDLL(None), "mallinfo2", None)
+    if mallinfo2 is None:
+        return None
+    mallinfo2.restype = MallInfo2
+    info = mallinfo2()
+    return (info.uordblks + info.hblkhd) / 2**20
+
+
+def queries_of_one_report(school, requested_by, school_year) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        _seconds, _cpu, report = time_one_report(school, requested_by, school_year)
+    report.file.delete(save=False)
+    report.delete()
+    return len(queries)
+
+
+def memory_over_renders(school, requested_by, school_year, renders: int) -> None:
+    """Render ``renders`` reports in this process and print how its memory moved."""
+    samples = []
+    for number in range(1, renders + 1):
+        _seconds, _cpu, report = time_one_report(school, requested_by, school_year)
+        report.file.delete(save=False)
+        report.delete()
+        gc.collect()  # what is left is kept, not waiting for the collector
+        samples.append((resident_mib(), malloc_in_use_mib()))
+        if number % 10 == 0:
+            print(f"  {number:4d} renders: resident {samples[-1][0]:.1f} MiB")
+    span = min(10, len(samples) // 2)
+    if span == 0:
+        return
+    first, last = samples[:span], samples[-span:]
+    renders_between = len(samples) - span  # between the middles of the first and last ten
+    print()
+    for label, index in (("resident", 0), ("malloc in use", 1)):
+        if first[0][index] is None:
+            continue
+        before = statistics.mean(sample[index] for sample in first)
+        after = statistics.mean(sample[index] for sample in last)
+        print(
+            f"{label:14s} first {span} renders {before:.1f} MiB, last {span} {after:.1f} MiB: "
+            f"{after - before:+.2f} MiB ({(after - before) / renders_between * 1024:+.1f} KiB "
+            "a render)"
+        )
+
+
 def page_count(path: str) -> int:
     from pypdf import PdfReader
 
@@ -283,12 +377,23 @@ def main() -> int:
     parser.add_argument(
         "--rebuild", action="store_true", help="make the bench school's signals again"
     )
+    parser.add_argument(
+        "--renders",
+        type=int,
+        default=0,
+        help="then this many renders in this process, to see its memory (e.g. 100)",
+    )
     args = parser.parse_args()
 
     setup_django()
     migrate()
 
     from django.conf import settings
+
+    if settings.DEBUG:
+        # Django would keep every query of the run in memory and the timings would include it
+        print("DEBUG is on: measure with DEBUG off.", file=sys.stderr)
+        return 2
     from django.db import connection
     from django.utils import timezone
 
@@ -318,6 +423,7 @@ def main() -> int:
             print(f"run {run}: {seconds:.2f} s (CPU {cpu:.2f} s)")
         pages = page_count(report.file.path)
         best, median = min(times), statistics.median(times)
+        queries = queries_of_one_report(school, directie, school_year)
         print()
         # CPU time is the steadier figure on a shared machine; the target is on wall time
         print(f"best   {best:.2f} s (CPU {min(cpu_times):.2f} s)")
@@ -325,8 +431,13 @@ def main() -> int:
         print(f"load   {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (1-minute average)")
         print(f"pages  {pages}")
         print(f"size   {report.size / 1024:.0f} KiB")
+        print(f"queries {queries} for one report (claim, build, result)")
         verdict = "meets" if median <= TARGET_SECONDS else "MISSES"
         print(f"target {TARGET_SECONDS:.0f} s: {verdict} the target (median)")
+        if args.renders:
+            print()
+            print(f"Memory over {args.renders} more renders in this process:")
+            memory_over_renders(school, directie, school_year, args.renders)
         return 0 if median <= TARGET_SECONDS else 1
     finally:
         for report in made:

@@ -51,7 +51,10 @@ class Tab:
 class ReportKind:
     """A PDF a section offers: who may read it and the function that builds it.
 
-    ``build(report)`` returns ``(template name, context)`` for the PDF.
+    ``build(report)`` returns ``(template name, context)`` for the PDF: a template that
+    extends ``reports/base.html``. The report pipeline renders every kind the same way, with
+    one print stylesheet (``static/css/report.css``): a kind brings its data and its
+    template, nothing more.
     """
 
     key: str

@@ -294,6 +294,53 @@ def test_generate_renders_the_signals_of_that_school_year(region, signalen, medi
         assert title not in text
 
 
+def pdf_lines(path: str | Path) -> list[str]:
+    """The PDF's lines of text as poppler lays them out, each with its spaces folded."""
+    result = subprocess.run(
+        [shutil.which("pdftotext"), "-enc", "UTF-8", str(path), "-"],
+        capture_output=True,
+        check=True,
+    )
+    return [" ".join(line.split()) for line in result.stdout.decode("utf-8").splitlines()]
+
+
+def test_the_line_breaks_people_typed_stay_in_the_report(region):
+    signaal = signaal_create(
+        dossier=region.dossier_a,
+        author=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
+        title="Signaal in twee alinea's",
+        text="Eerste alinea over de speelplaats.\nTweede alinea over de refter.",
+        thema=thema("Pesten"),
+        bron=bron(),
+        school_year=YEAR,
+    )
+    aanvulling_add(
+        signaal=signaal,
+        author=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, region.dossier_a),
+        kind=Kind.DUIDING,
+        text="Wat we zagen:\n- minder toezicht\n- meer conflicten",
+    )
+    report = queued_report(region)
+    assert report_generate(report_id=report.pk) is True
+    report.refresh_from_db()
+
+    lines = pdf_lines(report.file.path)
+    for typed in [
+        "Eerste alinea over de speelplaats.",
+        "Tweede alinea over de refter.",
+        "Wat we zagen:",
+        "- minder toezicht",
+        "- meer conflicten",
+    ]:
+        assert typed in lines
+    # the byline stands on a line of its own above the supplement's text
+    byline = next(line for line in lines if line.startswith("Duiding "))
+    assert str(region.clb_medewerker_a) in byline
+    assert lines[lines.index(byline) + 1] == "Wat we zagen:"
+
+
 def test_a_school_year_without_signals_still_renders(region, signalen):
     report = queued_report(region, year="2010-2011")
     assert report_generate(report_id=report.pk) is True
