@@ -91,7 +91,9 @@ def compute_standing(user, *, day: datetime.date | None = None) -> Standing:
     )
     rows = [
         (kind, key, key, name, organisation)
-        for kind, key, name, organisation in memberships.union(partnerships, grants, all=True)
+        for kind, key, name, organisation in memberships.order_by().union(
+            partnerships.order_by(), grants.order_by(), all=True
+        )
     ]
     return _standing_from(rows)
 
@@ -153,7 +155,9 @@ def dossier_roster(dossier, *, day: datetime.date | None = None) -> dict[int, Do
         Value("p", output_field=text), "partner__memberships__user_id", "partner_kind", "partner_id"
     )
     rows: dict[int, list] = {}
-    for kind, user_id, name, organisation in grants.union(school, partners, all=True):
+    for kind, user_id, name, organisation in grants.order_by().union(
+        school.order_by(), partners.order_by(), all=True
+    ):
         rows.setdefault(user_id, []).append(
             (kind, dossier.pk, dossier.school_id, name, organisation)
         )
