@@ -15,7 +15,6 @@ through malloc, first ten renders against the last ten.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import datetime
 import gc
 import os
@@ -29,6 +28,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tests.memory import malloc_in_use_mib, resident_mib  # noqa: E402 - after the path is set
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/samenwerking_bench"
 TARGET_SECONDS = 2.0  # issue 10: under 2 s for the busy year
@@ -291,38 +292,6 @@ def time_one_report(school, requested_by, school_year: str):
     if not rendered or report.status != Report.Status.DONE:
         raise RuntimeError(f"report {report.pk} ended {report.status}: {report.error}")
     return elapsed, cpu, report
-
-
-def resident_mib() -> float:
-    """This process's resident size (VmRSS), in MiB."""
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmRSS in /proc/self/status")
-
-
-class MallInfo2(ctypes.Structure):
-    _fields_ = [
-        (name, ctypes.c_size_t)
-        for name in (
-            "arena", "ordblks", "smblks", "hblks", "hblkhd",
-            "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost",
-        )
-    ]  # fmt: skip
-
-
-def malloc_in_use_mib() -> float | None:
-    """What is allocated through glibc's malloc (Fontconfig, Pango, ...), or None elsewhere.
-
-    The resident size hides a small leak as long as the heap has free room to give it.
-    """
-    mallinfo2 = getattr(ctypes.CDLL(None), "mallinfo2", None)
-    if mallinfo2 is None:
-        return None
-    mallinfo2.restype = MallInfo2
-    info = mallinfo2()
-    return (info.uordblks + info.hblkhd) / 2**20
 
 
 def queries_of_one_report(school, requested_by, school_year) -> int:

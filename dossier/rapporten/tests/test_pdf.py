@@ -5,7 +5,6 @@ The PDFs are read back with poppler, as in test_reports.py.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import re
 import shutil
@@ -22,8 +21,7 @@ from dossier.rapporten.models import Report
 from dossier.rapporten.pdf import render_pdf
 from dossier.rapporten.tests.test_reports import KIND, YEAR, bron, make_signalen, thema
 from signalen.services import signaal_create
-
-STATUS = Path("/proc/self/status")
+from tests.memory import READABLE, malloc_in_use_mib, resident_mib
 
 
 def report_source(region) -> tuple[str, dict]:
@@ -52,39 +50,6 @@ def page_texts(pdf: bytes, tmp_path: Path) -> list[str]:
     ).stdout.decode("utf-8")
     # poppler ends every page with a form feed
     return [" ".join(page.split()) for page in text.split("\f") if page.strip()]
-
-
-def resident_mib() -> float:
-    for line in STATUS.read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError("no VmRSS line in /proc/self/status")
-
-
-class _MallInfo2(ctypes.Structure):
-    _fields_ = [
-        (name, ctypes.c_size_t)
-        for name in (
-            "arena", "ordblks", "smblks", "hblks", "hblkhd",
-            "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost",
-        )
-    ]  # fmt: skip
-
-
-_libc = ctypes.CDLL(None)
-_mallinfo2 = getattr(_libc, "mallinfo2", None)
-if _mallinfo2 is not None:
-    _mallinfo2.restype = _MallInfo2
-
-
-def malloc_in_use_mib() -> float:
-    """What the C libraries (Fontconfig, Pango, HarfBuzz) hold through malloc (glibc).
-
-    The resident size hides a small leak for a long time in a process with free heap to
-    spare, as a test process has; the bytes in use show it from the first render.
-    """
-    info = _mallinfo2()
-    return (info.uordblks + info.hblkhd) / 2**20
 
 
 def test_every_page_carries_the_school_the_title_the_date_and_its_number(region, tmp_path):
@@ -149,9 +114,7 @@ def test_reports_rendered_in_two_threads_at_once_both_come_out_whole(region, tmp
         assert re.search(r"Pagina 1 / \d+", text)
 
 
-@pytest.mark.skipif(
-    not STATUS.exists() or _mallinfo2 is None, reason="reads /proc and glibc's mallinfo2"
-)
+@pytest.mark.skipif(not READABLE, reason="reads /proc and glibc's mallinfo2")
 def test_a_worker_does_not_grow_with_each_report(region):
     """Memory stays flat over many renders in one process.
 
