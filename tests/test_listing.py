@@ -52,3 +52,13 @@ def test_a_page_number_that_is_not_a_number_shows_the_first_page(client):
     assert response.context["page"].number == 1
     huge = client.get(reverse("signalen:list", args=[dossier.pk]) + "?page=" + "9" * 40)
     assert huge.status_code == 200
+
+
+def test_a_page_holds_the_rows_of_its_place_in_the_order():
+    OrganisationFactory.create_batch(12)
+    rows = Organisation.objects.select_related(None).order_by("-name", "pk")
+    everything = list(rows)
+    paginator = CappedPaginator(rows, 5, number=2)
+    assert list(paginator.page(1).object_list) == everything[:5]
+    assert list(paginator.page(2).object_list) == everything[5:10]
+    assert list(paginator.page(3).object_list) == everything[10:]
