@@ -25,7 +25,7 @@ from dossier.core.access.rules import Section
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "access:generation"
-MEMO_ATTRIBUTE = "_readable_dossier_ids"
+MEMO_ATTRIBUTE = "_access_memo"  # the readable ids and the standing of this request
 
 
 def access_changed(**kwargs) -> None:
