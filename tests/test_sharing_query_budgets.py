@@ -302,8 +302,9 @@ def test_agreement_detail_costs_the_same_at_2_and_20_versions(
         "afspraken:afspraak_detail", kwargs={"pk": school.dossier.pk, "afspraak_pk": afspraak.pk}
     )
     # 1. the dossier with the access flags, 2. the agreement with its author, 3. its versions,
-    # 4. their parties with organisation and approver, 5. the current version's author
-    with django_assert_num_queries(REQUEST_OVERHEAD + 5):
+    # 4. their parties with organisation and approver, 5. the current version's author,
+    # 6. the samenwerkingsgesprek it may come from (for those who read that section)
+    with django_assert_num_queries(REQUEST_OVERHEAD + 6):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.context["earlier"]) == count - 1

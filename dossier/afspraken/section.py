@@ -4,7 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from dossier.afspraken.selectors import afspraken_due, afspraken_linkable
 from dossier.core.access import Section
-from dossier.core.registry import AuditAction, Linkable, OverviewWidget, Tab, registry
+from dossier.core.registry import (
+    AgreementMaker,
+    AuditAction,
+    Linkable,
+    OverviewWidget,
+    Tab,
+    registry,
+)
 
 AGREEMENT_APPROVED = AuditAction("agreement_approved", _("Agreement approved"))
 
@@ -37,4 +44,12 @@ def register() -> None:
         ],
         audit_actions=[AGREEMENT_APPROVED],
         linkables=[Linkable(key="afspraken", label=_("Agreements"), readable=afspraken_linkable)],
+        agreement_makers=[AgreementMaker(key="afspraken", make=_draft_between)],
     )
+
+
+def _draft_between(**kwargs):
+    # the services import this module (its audit action), so they are imported when called
+    from dossier.afspraken.services import afspraak_draft_between
+
+    return afspraak_draft_between(**kwargs)

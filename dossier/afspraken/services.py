@@ -207,3 +207,40 @@ def _notify_parties(afspraak, subject: str, url: str) -> None:
         url=url,
         wants=lambda access: access.can_read_item(afspraak),
     )
+
+
+def afspraak_draft_between(
+    *,
+    dossier: Dossier,
+    user,
+    access: DossierAccess,
+    title: str,
+    summary: str,
+    evaluation_date,
+    partner_kind: str,
+    school_does: str,
+    partner_does: str,
+) -> Samenwerkingsafspraak:
+    """Draft an agreement between the school and the person's own organisation of
+    ``partner_kind``, for another section (the registry's ``AgreementMaker``): the same checks
+    and approval flow as one drafted here."""
+    partner_id = access.organisation_id(partner_kind)
+    partner = next(
+        (o for o in partner_organisations(dossier).get(partner_kind, []) if o.pk == partner_id),
+        None,
+    )
+    if partner is None:
+        raise ValidationError(_("Your organisation is not a current partner of this school."))
+    return afspraak_create(
+        dossier=dossier,
+        user=user,
+        access=access,
+        title=title,
+        topic=Samenwerkingsafspraak.Topic.ANDERE,
+        evaluation_date=evaluation_date,
+        summary=summary,
+        parties={
+            OrganisationKind.SCHOOL: (dossier.school, school_does),
+            partner_kind: (partner, partner_does),
+        },
+    )

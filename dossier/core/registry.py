@@ -62,6 +62,17 @@ class ReportKind:
     section: Section
     build: Callable[[Any], tuple[str, dict]]
     filename: str
+    # A report about one item of the section (a samenwerkingsgesprek): asked for from that
+    # item's page with its id (``Report.subject_id``), never from the reports page's form.
+    requested_from_item: bool = False
+    # ``check(access, report)`` looks at a report being asked for (unsaved) or opened: it
+    # raises ValidationError for an item that is not the dossier's and PermissionDenied for
+    # what this person may not have (confidential content), and returns the label the lists
+    # show for the item ("LSC Kempen"). None: no items, no confidential content.
+    check: Callable[[DossierAccess, Any], str] | None = None
+    # WeasyPrint's ``pdf_variant`` for this kind ("pdf/ua-1": tagged, accessible); empty: the
+    # plain PDF every other kind gets
+    pdf_variant: str = ""
 
 
 @dataclass(frozen=True)
@@ -142,6 +153,18 @@ class Linkable:
 
 
 @dataclass(frozen=True)
+class AgreementMaker:
+    """A section that drafts agreements for another (an agreement of the
+    samenwerkingsgesprek becomes a samenwerkingsafspraak). ``make(*, dossier, user, access,
+    title, summary, evaluation_date, partner_kind, school_does, partner_does)`` drafts one
+    between the school and the person's organisation of ``partner_kind``, through that
+    section's own service (its checks, its approval flow), and returns it."""
+
+    key: str
+    make: Callable[..., Any]
+
+
+@dataclass(frozen=True)
 class AuditAction:
     """Something the audit log records. Quiet actions (reads, downloads) stay out of the
     overview's recent activity; they are in the audit log."""
@@ -160,6 +183,7 @@ class Registry:
         self.overview_widgets: dict[str, OverviewWidget] = {}
         self.audit_actions: dict[str, AuditAction] = {}
         self.linkables: dict[str, Linkable] = {}
+        self.agreement_makers: dict[str, AgreementMaker] = {}
 
     def register(
         self,
@@ -171,6 +195,7 @@ class Registry:
         overview_widgets: Iterable[OverviewWidget] = (),
         audit_actions: Iterable[AuditAction] = (),
         linkables: Iterable[Linkable] = (),
+        agreement_makers: Iterable[AgreementMaker] = (),
     ) -> None:
         """Called from a section's ``AppConfig.ready()``; a key may be registered only once."""
         for store, items in (
@@ -181,6 +206,7 @@ class Registry:
             (self.overview_widgets, overview_widgets),
             (self.audit_actions, audit_actions),
             (self.linkables, linkables),
+            (self.agreement_makers, agreement_makers),
         ):
             for item in items:
                 if item.key in store and store[item.key] != item:

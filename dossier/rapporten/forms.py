@@ -6,10 +6,20 @@ from dossier.core.registry import registry
 from samenwerking.schoolyear import recent_school_years, school_year_of
 
 
+def _kinds_for_a_year() -> list[tuple[str, object]]:
+    """The kinds asked for by school year alone; one about an item (a conversation) is asked
+    for from that item's page."""
+    return [
+        (key, kind.label)
+        for key, kind in registry.report_kinds.items()
+        if not kind.requested_from_item
+    ]
+
+
 class ReportRequestForm(forms.Form):
     """Ask for a report of one kind for one school year."""
 
-    kind = forms.ChoiceField(choices=registry.report_kind_choices, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(choices=_kinds_for_a_year, widget=forms.HiddenInput)
     school_year = forms.ChoiceField(label=_("School year"))
 
     def __init__(self, *args, years: list[str] = (), initial_kind: str | None = None, **kwargs):

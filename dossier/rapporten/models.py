@@ -36,6 +36,14 @@ class Report(models.Model):
     # one of the report kinds the sections register (dossier.core.registry)
     kind = models.CharField(_("kind"), max_length=30)
     school_year = models.CharField(_("school year"), max_length=9)
+    # For a kind about one item of its section (ReportKind.requested_from_item: a
+    # samenwerkingsgesprek), that item's id; what it points at is the kind's business.
+    subject_id = models.PositiveIntegerField(_("about item"), null=True, blank=True)
+    # what the lists call that item ("LSC Kempen"), written when the report is asked for
+    subject_label = models.CharField(_("about"), max_length=200, blank=True)
+    # with the confidential content of its item (a conversation's site codes): only where the
+    # kind's check allowed it for the person who asked
+    include_confidential = models.BooleanField(_("with confidential content"), default=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -63,17 +71,32 @@ class Report(models.Model):
         verbose_name_plural = _("reports")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            # One generation at a time per person, dossier, kind and year: a double click
-            # finds the report already waiting.
+            # One generation at a time per person, dossier, kind, year and item (with or
+            # without its confidential content): a double click finds the report already
+            # waiting. A report about no item (subject_id NULL) counts as one item.
             models.UniqueConstraint(
-                fields=["dossier", "kind", "school_year", "requested_by"],
+                fields=[
+                    "dossier",
+                    "kind",
+                    "school_year",
+                    "requested_by",
+                    "subject_id",
+                    "include_confidential",
+                ],
                 condition=Q(status__in=["queued", "running"]),
+                nulls_distinct=False,
                 name="report_one_pending_per_request",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.school_year}"
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """What the lists call the report: "Samenwerkingsgesprek LSC Kempen 2025-2026"."""
+        parts = (self.get_kind_display(), self.subject_label, self.school_year)
+        return " ".join(str(part) for part in parts if part)
 
     def get_kind_display(self) -> str:
         kind = registry.report_kinds.get(self.kind)

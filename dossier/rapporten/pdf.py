@@ -100,15 +100,20 @@ def _collector_paused():
         gc.collect(0)
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
+def render_pdf(template_name: str, context: dict, *, pdf_variant: str | None = None) -> bytes:
     """The PDF of ``template_name`` (extending ``reports/base.html``) with ``context``.
 
     Every kind of report goes through here (``report_generate``), so each gets the same
-    print stylesheet, fonts and fetcher, and the same speed.
+    print stylesheet, fonts and fetcher, and the same speed. ``pdf_variant`` is the kind's
+    (``ReportKind.pdf_variant``): "pdf/ua-1" makes a tagged PDF a screen reader can follow,
+    its structure taken from the template's headings, lists and tables.
     """
     html = render_to_string(template_name, context)
     setup = _print_setup.ready()
+    options = {}
+    if pdf_variant:
+        options = {"pdf_variant": pdf_variant, "pdf_tags": True}
     with _collector_paused():
         return HTML(string=html, base_url=STATIC_PREFIX, url_fetcher=StaticOnlyFetcher()).write_pdf(
-            stylesheets=[setup.stylesheet], font_config=setup.fonts
+            stylesheets=[setup.stylesheet], font_config=setup.fonts, **options
         )

@@ -36,7 +36,15 @@ def _request_window() -> datetime.timedelta:
     return datetime.timedelta(seconds=settings.REPORT_REQUEST_WINDOW)
 
 
-def _lock_request(*, dossier_id: int, kind: str, school_year: str, user_id: int) -> None:
+def _lock_request(
+    *,
+    dossier_id: int,
+    kind: str,
+    school_year: str,
+    user_id: int,
+    subject_id: int | None = None,
+    include_confidential: bool = False,
+) -> None:
     """Serialise requests for one report by one person until the transaction ends.
 
     A transaction-level advisory lock on the request's key: the second of two concurrent
@@ -45,32 +53,77 @@ def _lock_request(*, dossier_id: int, kind: str, school_year: str, user_id: int)
     click through.
     """
     key = f"rapporten.report_request:{dossier_id}:{kind}:{school_year}:{user_id}"
+    if subject_id is not None or include_confidential:
+        key += f":{subject_id}:{int(include_confidential)}"
+    if connection.vendor != "postgresql":
+        # the embedded demo database (SQLite) lets one writer in at a time anyway
+        return
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
 
 
 def report_request(
-    *, dossier: Dossier, kind: str, school_year: str, requested_by, access: DossierAccess
+    *,
+    dossier: Dossier,
+    kind: str,
+    school_year: str,
+    requested_by,
+    access: DossierAccess,
+    subject_id: int | None = None,
+    include_confidential: bool = False,
 ) -> Report:
     """Ask for a report. A request for the same report by the same person that comes while an
     earlier one is pending, or within REPORT_REQUEST_WINDOW seconds of it, returns the earlier.
 
     An earlier report that has been stuck (its worker or its message was lost) is queued again.
-    ``access`` is the requester's: a report is only for someone who reads its section.
+    ``access`` is the requester's: a report is only for someone who reads its section. A kind
+    about one item (``ReportKind.requested_from_item``) needs ``subject_id``, which its
+    ``check`` looks at together with ``include_confidential``; the same report is the same
+    item with or without the confidential content.
     """
 
-    if kind not in registry.report_kinds:
+    spec = registry.report_kinds.get(kind)
+    if spec is None:
         raise ValidationError(_("This kind of report does not exist."))
     access.require_actor(requested_by, dossier.pk)
-    if not access.can_read(registry.report_kinds[kind].section):
+    if not access.can_read(spec.section):
         raise PermissionDenied(_("You may not read what this report is about."))
     validate_school_year(school_year)
+    if spec.requested_from_item != (subject_id is not None):
+        raise ValidationError(
+            _("Ask for this report from the page of what it is about.")
+            if spec.requested_from_item
+            else _("This kind of report is not about one item.")
+        )
+    include_confidential = bool(include_confidential)
+    if include_confidential and spec.check is None:
+        raise ValidationError(_("This kind of report has no confidential content."))
+    report = Report(
+        dossier=dossier,
+        kind=kind,
+        school_year=school_year,
+        requested_by=requested_by,
+        subject_id=subject_id,
+        include_confidential=include_confidential,
+    )
+    if spec.check is not None:
+        report.subject_label = str(spec.check(access, report))[:200]
     same = Report.objects.filter(
-        dossier=dossier, kind=kind, school_year=school_year, requested_by=requested_by
+        dossier=dossier,
+        kind=kind,
+        school_year=school_year,
+        requested_by=requested_by,
+        subject_id=subject_id,
+        include_confidential=include_confidential,
     )
     with transaction.atomic():
         _lock_request(
-            dossier_id=dossier.pk, kind=kind, school_year=school_year, user_id=requested_by.pk
+            dossier_id=dossier.pk,
+            kind=kind,
+            school_year=school_year,
+            user_id=requested_by.pk,
+            subject_id=subject_id,
+            include_confidential=include_confidential,
         )
         now = timezone.now()
         existing = (
@@ -86,9 +139,7 @@ def report_request(
                 _requeue(existing.pk, now=now)
                 existing.refresh_from_db()
             return existing
-        report = Report.objects.create(
-            dossier=dossier, kind=kind, school_year=school_year, requested_by=requested_by
-        )
+        report.save()
         transaction.on_commit(lambda: _enqueue_report(report.pk))
     return report
 
@@ -184,8 +235,9 @@ def report_generate(*, report_id: int) -> bool:
     ours = Report.objects.filter(pk=report_id, status=Report.Status.RUNNING, started_at=claimed_at)
     try:
         report = Report.objects.select_related("dossier__school").get(pk=report_id)
-        template_name, context = registry.report_kinds[report.kind].build(report)
-        pdf = render_pdf(template_name, context)
+        spec = registry.report_kinds[report.kind]
+        template_name, context = spec.build(report)
+        pdf = render_pdf(template_name, context, pdf_variant=spec.pdf_variant or None)
         if delay := getattr(settings, "REPORT_TEST_RENDER_DELAY", 0):
             time.sleep(delay)  # test settings only: a render slow enough to kill its worker
         report.file.save(f"{secrets.token_urlsafe(24)}.pdf", ContentFile(pdf), save=False)
@@ -250,5 +302,6 @@ def report_downloaded(*, report: Report, user) -> None:
         actor=user,
         action=REPORT_DOWNLOADED.key,
         section=registry.report_kinds[report.kind].section,
-        detail=f"{report.get_kind_display()} {report.school_year}",
+        detail=report.title
+        + (f" ({_('with confidential content')})" if report.include_confidential else ""),
     )

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,10 +24,41 @@ def _report_for_user(user, pk, reference):
     requester open the report."""
     dossier, access = require_section(user, pk, Section.OVERZICHT)
     report = Report.objects.filter(dossier=dossier, reference=reference).first()
-    if report is None or not access.can_read(registry.report_kinds[report.kind].section):
+    spec = registry.report_kinds.get(report.kind) if report is not None else None
+    if spec is None or not access.can_read(spec.section):
         raise Http404
     report.dossier = dossier
+    if spec.check is not None:
+        # a reference handed on does not open what the person may not have (the confidential
+        # answers of a conversation, for the CLB)
+        try:
+            spec.check(access, report)
+        except (PermissionDenied, ValidationError):
+            raise Http404 from None
     return dossier, access, report
+
+
+def announce_request(request, report: Report) -> None:
+    """Tell the person how their request went: ready, being made, failed, or kept while the
+    queue is unreachable. For every view that asks for a report."""
+    report.refresh_from_db()
+    if report.error == QUEUE_UNAVAILABLE:
+        messages.error(
+            request,
+            _(
+                "The report could not be put in the queue right now. Your request is "
+                "kept: try again in a moment with the “Try again” button."
+            ),
+        )
+    elif report.status == Report.Status.DONE:
+        messages.success(request, _("The report is ready."))
+    elif report.status == Report.Status.FAILED:
+        messages.error(
+            request,
+            _("The report could not be made. Try again with the “Try again” button."),
+        )
+    else:
+        messages.success(request, _("The report is being made. It appears here when it is ready."))
 
 
 @login_required
@@ -41,7 +73,8 @@ def reports(request, pk):
         form = ReportRequestForm(request.POST)
         if form.is_valid():
             kind = form.cleaned_data["kind"]
-            if kind not in kinds:
+            # a report about one item is asked for from that item's page
+            if kind not in kinds or registry.report_kinds[kind].requested_from_item:
                 raise Http404
             report = report_request(
                 dossier=dossier,
@@ -50,26 +83,7 @@ def reports(request, pk):
                 requested_by=request.user,
                 access=access,
             )
-            report.refresh_from_db()
-            if report.error == QUEUE_UNAVAILABLE:
-                messages.error(
-                    request,
-                    _(
-                        "The report could not be put in the queue right now. Your request is "
-                        "kept: try again in a moment with the “Try again” button."
-                    ),
-                )
-            elif report.status == Report.Status.DONE:
-                messages.success(request, _("The report is ready."))
-            elif report.status == Report.Status.FAILED:
-                messages.error(
-                    request,
-                    _("The report could not be made. Try again with the “Try again” button."),
-                )
-            else:
-                messages.success(
-                    request, _("The report is being made. It appears here when it is ready.")
-                )
+            announce_request(request, report)
             return redirect("rapporten:reports", pk=dossier.pk)
         messages.error(request, _("Choose a school year from the list."))
         return redirect("rapporten:reports", pk=dossier.pk)

@@ -158,7 +158,12 @@ GUARDIAN_RAISE_403 = False
 # Guardian's backend is left out on purpose: ``user.has_perm(perm, dossier)`` would answer from
 # the bare grant, without the live membership and partnership conditions. Every check goes
 # through dossier.core.access instead.
-SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
+SILENCED_SYSTEM_CHECKS = [
+    "guardian.W001",
+    # Only the embedded demo database (SQLite) lacks NULLS NOT DISTINCT; there the report
+    # pipeline's own de-duplication stands in for the constraint (dossier.rapporten).
+    "models.W047",
+]
 
 # django-allauth: email login, no self-registration (accounts are made by administrators).
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
@@ -332,6 +337,9 @@ if not (
     )
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# A planned samenwerkingsgesprek this many days ahead whose school part is still open: the school
+# gets one reminder (leersteun.tasks.gesprek_reminders_send, daily).
+GESPREK_REMINDER_DAYS = env_int("GESPREK_REMINDER_DAYS", 7)
 
 # Security headers that hold everywhere; production tightens cookies and HSTS.
 SECURE_CONTENT_TYPE_NOSNIFF = True
