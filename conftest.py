@@ -160,9 +160,18 @@ class FullRegion(Region):
     # directeur of the CLB serving A, with a read grant on A: reads what CLB staff read, writes
     # nothing in the dossier (the role adds no dossier rights); words CLB A's conversation guide
     clb_directeur: User
+    # coördinator of LSC A, without a grant on any dossier: adapts and publishes LSC A's
+    # conversation template, and reads no school's conversation
+    lsc_coordinator_a: User
 
 
-FULL_PERSONAS = [*PERSONAS[:-1], "zorgteam_manager_a", "clb_directeur", "anonymous"]
+FULL_PERSONAS = [
+    *PERSONAS[:-1],
+    "zorgteam_manager_a",
+    "clb_directeur",
+    "lsc_coordinator_a",
+    "anonymous",
+]
 
 
 def build_full_region() -> FullRegion:
@@ -173,6 +182,7 @@ def build_full_region() -> FullRegion:
             region.school_a, Role.LEERLINGENBEGELEIDER, email="begeleiding@linde.be"
         ),
         clb_directeur=member(region.clb_a, Role.CLB_DIRECTEUR, email="directeur@clbleie.be"),
+        lsc_coordinator_a=member(region.lsc_a, Role.LSC_COORDINATOR, email="coordinatie@lsc.be"),
     )
     access_grant(
         dossier=full.dossier_a,

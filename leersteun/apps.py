@@ -7,3 +7,10 @@ class LeersteunConfig(AppConfig):
 
     name = "leersteun"
     verbose_name = _("Leersteun")
+
+    def ready(self):
+        # The registrations name models and views, which can only be imported once the app
+        # registry is ready, so not at the top of this module.
+        from leersteun import nav, section  # noqa: F401 - nav connects its login receiver
+
+        section.register()

@@ -44,6 +44,12 @@ app.conf.beat_schedule = {
         "task": "dossier.tasks.remind_agreement_evaluations",
         "schedule": crontab(hour=7, minute=0),
     },
+    # A samenwerkingsgesprek planned within GESPREK_REMINDER_DAYS with the school's questions
+    # still open: the school gets one reminder.
+    "gesprekken-herinneren": {
+        "task": "leersteun.tasks.gesprek_reminders_send",
+        "schedule": crontab(hour=7, minute=15),
+    },
     # The daily digest, at the end of the school day.
     "dagelijkse-samenvatting": {
         "task": "dossier.tasks.send_daily_digests",

@@ -24,4 +24,5 @@ urlpatterns = [
     path("", include("dossier.documenten.urls")),
     path("", include("dossier.afspraken.urls")),
     path("", include("dossier.overleg.urls")),
+    path("", include("leersteun.urls")),
 ]

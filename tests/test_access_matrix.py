@@ -58,6 +58,7 @@ def readers(ok: int) -> dict[str, object]:
         "directie_b": 404,
         "zorgteam_manager_a": ok,
         "clb_directeur": ok,
+        "lsc_coordinator_a": 404,
         "anonymous": LOGIN,
     }
 
@@ -97,6 +98,7 @@ WITH_MFA = {
     "directie_b",
     "zorgteam_manager_a",
     "clb_directeur",
+    "lsc_coordinator_a",
 }
 
 
@@ -310,6 +312,103 @@ def afspraak_kwargs(region):
     return {"pk": region.dossier_a.pk, "afspraak_pk": afspraak.pk}
 
 
+# --- leersteun: the samenwerkingsgesprek --------------------------------------------------------
+
+
+def leersteun_readers(ok: object) -> dict[str, object]:
+    """Samenwerkingsgesprek: school and LSC read and write, the CLB reads, the PBD gets 404."""
+    return readers(ok) | {"pbd_begeleider_a": 404}
+
+
+def leersteun_writers(ok: object) -> dict[str, object]:
+    """School and LSC write; the CLB (medewerker and directeur) reads only: 403."""
+    return leersteun_readers(ok) | {"clb_medewerker_a": 403, "clb_directeur": 403}
+
+
+def a_gesprek(region, *, with_last_year=False):
+    """This year's conversation of LSC A with school A, on a small own template of LSC A:
+    a school question, a confidential one and an LSC question (and last year's conversation
+    with one agreement, when asked)."""
+    from leersteun.services.gesprek import afspraak_add, gesprek_start, previous_school_year
+    from leersteun.tests.factories import (
+        OnderdeelFactory,
+        SjabloonFactory,
+        SjabloonVersieFactory,
+        VraagFactory,
+    )
+
+    versie = SjabloonVersieFactory(sjabloon=SjabloonFactory(lsc=region.lsc_a), published=True)
+    part = OnderdeelFactory(versie=versie, title="Praktisch")
+    school = VraagFactory(onderdeel=part, text="Schooluren")
+    confidential = VraagFactory(onderdeel=part, text="Wificode", confidential=True)
+    VraagFactory(onderdeel=part, text="Ondersteuners", filled_by="lsc")
+    access = user_flags(region.lsc_anker_a, region.dossier_a)
+    previous = afspraak = None
+    if with_last_year:
+        previous = gesprek_start(
+            dossier=region.dossier_a,
+            user=region.lsc_anker_a,
+            access=access,
+            school_year=previous_school_year(_this_school_year()),
+        )
+        afspraak = afspraak_add(
+            gesprek=previous,
+            user=region.lsc_anker_a,
+            access=access,
+            what="Overleg per trimester",
+            partner="both",
+        )
+    gesprek = gesprek_start(dossier=region.dossier_a, user=region.lsc_anker_a, access=access)
+    return gesprek, part, school, confidential, afspraak
+
+
+def _this_school_year():
+    from django.utils import timezone
+
+    from samenwerking.schoolyear import school_year_of
+
+    return school_year_of(timezone.localdate())
+
+
+def gesprek_kwargs(region):
+    gesprek, *_rest = a_gesprek(region)
+    return {"pk": region.dossier_a.pk, "gesprek_pk": gesprek.pk}
+
+
+def gesprek_part_kwargs(region):
+    gesprek, part, *_rest = a_gesprek(region)
+    return {"pk": region.dossier_a.pk, "gesprek_pk": gesprek.pk, "onderdeel_pk": part.pk}
+
+
+def gesprek_school_question_kwargs(region):
+    gesprek, _part, school, *_rest = a_gesprek(region)
+    return {"pk": region.dossier_a.pk, "gesprek_pk": gesprek.pk, "vraag_pk": school.pk}
+
+
+def gesprek_confidential_kwargs(region):
+    gesprek, _part, _school, confidential, _afspraak = a_gesprek(region)
+    return {"pk": region.dossier_a.pk, "gesprek_pk": gesprek.pk, "vraag_pk": confidential.pk}
+
+
+def gesprek_last_year_afspraak_kwargs(region):
+    gesprek, *_rest, afspraak = a_gesprek(region, with_last_year=True)
+    return {"pk": region.dossier_a.pk, "gesprek_pk": gesprek.pk, "afspraak_pk": afspraak.pk}
+
+
+def gesprek_afspraak_kwargs(region):
+    from leersteun.services.gesprek import afspraak_add
+
+    gesprek, *_rest = a_gesprek(region)
+    afspraak = afspraak_add(
+        gesprek=gesprek,
+        user=region.lsc_anker_a,
+        access=user_flags(region.lsc_anker_a, region.dossier_a),
+        what="Teamvorming UDL",
+        partner="lsc",
+    )
+    return {"pk": region.dossier_a.pk, "gesprek_pk": gesprek.pk, "afspraak_pk": afspraak.pk}
+
+
 def overleg_kwargs(region):
     import datetime
 
@@ -341,6 +440,43 @@ def a_report(region, status="done"):
     if status == "done":
         report.file.save("matrix.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
     return {"pk": region.dossier_a.pk, "reference": report.reference}
+
+
+# --- leersteun: the LSC's conversation template ------------------------------------------------
+
+
+def template_readers(ok: object) -> dict[str, object]:
+    """LSC A's template: every staff member of LSC A reads it; nobody else (404)."""
+    return dict.fromkeys(PERSONAS, 404) | {
+        "lsc_anker_a": ok,
+        "lsc_coordinator_a": ok,
+        "anonymous": LOGIN,
+    }
+
+
+def template_writers(ok: object) -> dict[str, object]:
+    """Only LSC A's coördinator adapts it; its other staff get 403."""
+    return template_readers(403) | {"lsc_coordinator_a": ok}
+
+
+def template_draft_kwargs(region, *, part=False, question=False):
+    """A draft of LSC A's template, copied from the starter (with a part or a question)."""
+    from leersteun.services.sjablonen import sjabloon_draft_start
+
+    draft, _created = sjabloon_draft_start(lsc=region.lsc_a, user=region.lsc_coordinator_a)
+    kwargs = {"lsc_pk": region.lsc_a.pk, "versie_pk": draft.pk}
+    onderdeel = draft.onderdelen.order_by("position").first()
+    if part:
+        kwargs["onderdeel_pk"] = onderdeel.pk
+    if question:
+        kwargs["vraag_pk"] = onderdeel.vragen.order_by("position").first().pk
+    return kwargs
+
+
+def template_lsc_kwargs(region, *, with_draft=False):
+    if with_draft:
+        template_draft_kwargs(region)
+    return {"lsc_pk": region.lsc_a.pk}
 
 
 MATRIX: dict[str, Case] = {
@@ -467,6 +603,139 @@ MATRIX: dict[str, Case] = {
     "afspraken:afspraak_status": Case(
         {"POST": school_and_clb_item(302, write=True)}, POST, kwargs=afspraak_kwargs
     ),
+    # --- leersteun: the samenwerkingsgesprek in a dossier --------------------------------------
+    # (rows: conversation)
+    "leersteun:gesprekken": Case({"GET": leersteun_readers(200)}, GET, kwargs=dossier_a),
+    # only the LSC starts one (the school's side writes, but is refused by the service: 403)
+    "leersteun:gesprek_start": Case(
+        {"POST": leersteun_writers(403) | {"lsc_anker_a": 302}}, POST, kwargs=dossier_a
+    ),
+    "leersteun:gesprek": Case({"GET": leersteun_readers(200)}, GET, kwargs=gesprek_kwargs),
+    "leersteun:gesprek_part": Case(
+        {"GET": leersteun_writers(200), "POST": leersteun_writers(302)},
+        GET_POST,
+        kwargs=gesprek_part_kwargs,
+    ),
+    # a school question: the LSC may not confirm it (403)
+    "leersteun:answer_confirm": Case(
+        {"POST": leersteun_writers(302) | {"lsc_anker_a": 403}},
+        POST,
+        kwargs=gesprek_school_question_kwargs,
+    ),
+    # confidential answers: school and LSC; the CLB never (404)
+    "leersteun:answer_reveal": Case(
+        {"POST": leersteun_readers(200) | {"clb_medewerker_a": 404, "clb_directeur": 404}},
+        POST,
+        kwargs=gesprek_confidential_kwargs,
+    ),
+    # open conversation: to the part's form (302); not the LSC's question to correct (404)
+    "leersteun:answer_correct": Case(
+        {
+            "GET": leersteun_writers(302) | {"lsc_anker_a": 404},
+            "POST": leersteun_writers(302) | {"lsc_anker_a": 404},
+        },
+        GET_POST,
+        kwargs=gesprek_school_question_kwargs,
+    ),
+    "leersteun:gesprek_plan": Case(
+        {"GET": leersteun_writers(200), "POST": leersteun_writers(400)},
+        GET_POST,
+        kwargs=gesprek_kwargs,
+    ),
+    "leersteun:gesprek_status": Case({"POST": leersteun_writers(302)}, POST, kwargs=gesprek_kwargs),
+    "leersteun:afspraak_add": Case(
+        {"GET": leersteun_writers(200), "POST": leersteun_writers(400)},
+        GET_POST,
+        kwargs=gesprek_kwargs,
+    ),
+    "leersteun:afspraak_evaluate": Case(
+        {"POST": leersteun_writers(302)}, POST, kwargs=gesprek_last_year_afspraak_kwargs
+    ),
+    "leersteun:afspraak_promote": Case(
+        {"POST": leersteun_writers(302)}, POST, kwargs=gesprek_afspraak_kwargs
+    ),
+    # --- leersteun: the conversation's PDF -------------------------------------------------------
+    # (rows: report)
+    # every reader of the conversation asks for its PDF (the CLB's never holds the
+    # confidential answers); then on to the reports page
+    "leersteun:gesprek_report": Case(
+        {"POST": leersteun_readers(302), "GET": everyone(405)}, POST, kwargs=gesprek_kwargs
+    ),
+    # --- leersteun: the ankerpersoon's overview ----------------------------------------------------
+    # (rows: overview)
+    # the staff of LSC A open it (the coördinator lists no school: no grant); everyone else,
+    # platform administrators included, gets 404
+    "leersteun:overzicht": Case(
+        {"GET": everyone(404) | {"lsc_anker_a": 200, "lsc_coordinator_a": 200}},
+        GET,
+        kwargs=lambda region: {"lsc_pk": region.lsc_a.pk},
+    ),
+    # an empty choice is a message and a redirect back to the overview
+    "leersteun:overzicht_start": Case(
+        {
+            "POST": everyone(404) | {"lsc_anker_a": 302, "lsc_coordinator_a": 302},
+            "GET": everyone(405),
+        },
+        POST,
+        kwargs=lambda region: {"lsc_pk": region.lsc_a.pk},
+    ),
+    # --- leersteun: the LSC's conversation template ------------------------------------------------
+    # (rows: templates)
+    "leersteun:sjabloon": Case({"GET": template_readers(200)}, GET, kwargs=template_lsc_kwargs),
+    "leersteun:draft_start": Case(
+        {"POST": template_writers(302)}, POST, kwargs=template_lsc_kwargs
+    ),
+    "leersteun:versie_diff": Case(
+        {"GET": template_readers(200)},
+        GET,
+        kwargs=lambda region: template_lsc_kwargs(region, with_draft=True),
+    ),
+    "leersteun:versie": Case({"GET": template_readers(200)}, GET, kwargs=template_draft_kwargs),
+    "leersteun:versie_publish": Case(
+        {"POST": template_writers(302)}, POST, kwargs=template_draft_kwargs
+    ),
+    "leersteun:onderdeel_add": Case(
+        {"GET": template_writers(200), "POST": template_writers(400)},
+        GET_POST,
+        kwargs=template_draft_kwargs,
+    ),
+    "leersteun:onderdeel_edit": Case(
+        {"GET": template_writers(200), "POST": template_writers(400)},
+        GET_POST,
+        kwargs=lambda region: template_draft_kwargs(region, part=True),
+    ),
+    "leersteun:onderdeel_delete": Case(
+        {"POST": template_writers(302)},
+        POST,
+        kwargs=lambda region: template_draft_kwargs(region, part=True),
+    ),
+    "leersteun:onderdeel_move": Case(
+        {"POST": template_writers(302)},
+        POST,
+        kwargs=lambda region: template_draft_kwargs(region, part=True),
+        data=lambda region: {"direction": "down"},
+    ),
+    "leersteun:vraag_add": Case(
+        {"GET": template_writers(200), "POST": template_writers(400)},
+        GET_POST,
+        kwargs=lambda region: template_draft_kwargs(region, part=True),
+    ),
+    "leersteun:vraag_edit": Case(
+        {"GET": template_writers(200), "POST": template_writers(400)},
+        GET_POST,
+        kwargs=lambda region: template_draft_kwargs(region, question=True),
+    ),
+    "leersteun:vraag_delete": Case(
+        {"POST": template_writers(302)},
+        POST,
+        kwargs=lambda region: template_draft_kwargs(region, question=True),
+    ),
+    "leersteun:vraag_move": Case(
+        {"POST": template_writers(302)},
+        POST,
+        kwargs=lambda region: template_draft_kwargs(region, question=True),
+        data=lambda region: {"direction": "down"},
+    ),
     # --- structureel overleg ---------------------------------------------------------------------
     "overleg:overleggen": Case({"GET": readers(200)}, GET, kwargs=dossier_a),
     "overleg:overleg_create": Case(
@@ -479,9 +748,10 @@ MATRIX: dict[str, Case] = {
     # --- search ----------------------------------------------------------------------------------
     "zoeken:zoeken": Case({"GET": everyone(200)}, GET),
     # --- reports -------------------------------------------------------------------------------
-    # the reports page lists the kinds a person may read: today only the signal overview
+    # the reports page lists the kinds a person may read: the signal overview, and the
+    # samenwerkingsgesprek for the LSC (asked for from the conversation)
     "rapporten:reports": Case(
-        {"GET": signal_readers(200), "POST": signal_readers(302)}, GET_POST, kwargs=dossier_a
+        {"GET": readers(200), "POST": readers(302)}, GET_POST, kwargs=dossier_a
     ),
     # a report (the directie's) is addressed by its random reference: any reader of its
     # section who has the reference may follow and download it

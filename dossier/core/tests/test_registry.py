@@ -22,6 +22,7 @@ ALL_TABS = [
     "Documenten",
     "Afspraken",
     "Structureel overleg",
+    "Samenwerkingsgesprek",
     "Rapporten",
     "Toegangsbeheer",
     "Auditlog",
@@ -43,13 +44,14 @@ def tab_labels(client, user, dossier) -> list[str]:
         # the directie reads every section and manages access
         ("directie_a", ALL_TABS),
         # the zorgcoördinator reads every section, without access management
-        ("zorg_a", ALL_TABS[:7]),
-        # the CLB reads signals and consultations
-        ("clb_medewerker_a", ALL_TABS[:7]),
-        # the PBD reads signals but never the consultation notes
-        ("pbd_begeleider_a", ["Overzicht", "Signalen", *ALL_TABS[3:7]]),
-        # the LSC reads neither signals nor notes, so no reports either
-        ("lsc_anker_a", ["Overzicht", *ALL_TABS[3:6]]),
+        ("zorg_a", ALL_TABS[:8]),
+        # the CLB reads signals, consultations and (without its confidential answers) the
+        # samenwerkingsgesprek
+        ("clb_medewerker_a", ALL_TABS[:8]),
+        # the PBD reads signals but never the consultation notes nor the samenwerkingsgesprek
+        ("pbd_begeleider_a", ["Overzicht", "Signalen", *ALL_TABS[3:6], "Rapporten"]),
+        # the LSC reads neither signals nor notes; its report is the samenwerkingsgesprek's
+        ("lsc_anker_a", ["Overzicht", *ALL_TABS[3:8]]),
     ],
 )
 def test_the_layout_shows_the_tabs_of_the_sections_the_person_reads(
@@ -121,4 +123,5 @@ def test_reads_and_downloads_are_quiet_on_the_overview():
         "document_downloaded",
         "report_downloaded",
         "audit_exported",
+        "gesprek_confidential_revealed",
     }
