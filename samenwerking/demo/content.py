@@ -230,3 +230,149 @@ def load_signals(orgs, users):
                 kind=Kind(kind),
                 text=body,
             )
+
+
+def load_leersteun(orgs, users):
+    """The LSC's samenwerkingsgesprek with De Regenboog: last year's, held and closed with the
+    starter template; the LSC's own version 2 of the template (one question added); and this
+    year's conversation in preparation, carried over from last year's. Sint-Jozef has none yet,
+    so the ankerpersoon can start it from the overview."""
+    from leersteun.models import Gesprek, Onderdeel, Sjabloon
+    from leersteun.services.gesprek import (
+        afspraak_add,
+        afspraak_evaluate,
+        answers_save,
+        gesprek_advance,
+        gesprek_plan,
+        gesprek_start,
+        previous_school_year,
+    )
+    from leersteun.services.sjablonen import sjabloon_draft_start, versie_publish, vraag_add
+    from leersteun.starter import starter_key
+
+    dossier = Dossier.objects.get(school=orgs["regenboog"])
+    if Gesprek.objects.filter(dossier=dossier).exists():
+        return
+    anker, zorg = users["anker@lsc.demo"], users["zorg@regenboog.demo"]
+    coordinator = users["coordinator@lsc.demo"]
+    lsc = orgs["lsc"]
+    today = timezone.localdate()
+    year = school_year_of(today)
+    last = previous_school_year(year)
+
+    def ids(gesprek):
+        return dict(gesprek.antwoorden.values_list("vraag__key", "vraag_id"))
+
+    def answer(gesprek, user, values):
+        by_key = ids(gesprek)
+        answers_save(
+            gesprek=gesprek,
+            user=user,
+            access=user_flags(user, dossier),
+            values={by_key[starter_key(slug)]: value for slug, value in values.items()},
+        )
+
+    # last year: held with the starter template, closed, two agreements
+    if not Sjabloon.objects.filter(lsc=lsc).exists():
+        earlier = gesprek_start(
+            dossier=dossier, user=anker, access=user_flags(anker, dossier), school_year=last
+        )
+        answer(
+            earlier,
+            zorg,
+            {
+                "verslagen_gc": 3,
+                "verslagen_iac": 2,
+                "prioriteit": "Begrijpend lezen in de tweede en derde graad",
+                "zorgteam": [
+                    {
+                        "name": "Els Vandamme",
+                        "function": "zorgcoördinator",
+                        "contact": "zorg@regenboog.demo",
+                    },
+                    {"name": "Tom Desmet", "function": "zorgleerkracht", "contact": ""},
+                ],
+                "overlegstructuur": "Elke eerste maandag van de maand een MDO per graad.",
+                "wifi": "Regenboog-Gast / lente2025",
+                "poort": "4821",
+                "schooluren": "8.30-12.05 en 13.20-15.30, woensdag tot 12.05.",
+                "website": "https://www.deregenboog.demo",
+                "moeilijk": "We bellen elkaar dezelfde dag nog op en plannen een kort overleg.",
+            },
+        )
+        answer(
+            earlier,
+            anker,
+            {
+                "missie_duidelijk": True,
+                "ondersteuners": [
+                    {
+                        "name": "Sofie Claeys",
+                        "function": "ondersteuner",
+                        "contact": "ondersteuner@lsc.demo",
+                    }
+                ],
+            },
+        )
+        access = user_flags(anker, dossier)
+        afspraak_add(
+            gesprek=earlier,
+            user=anker,
+            access=access,
+            what="Het LSC geeft in het voorjaar een teamvorming rond universeel ontwerp.",
+            partner="lsc",
+            due_date=datetime.date(int(last[5:]), 5, 31),
+        )
+        afspraak_add(
+            gesprek=earlier,
+            user=zorg,
+            access=user_flags(zorg, dossier),
+            what="De school bezorgt de onthaalbrochure en de noodprocedure aan het LSC.",
+            partner="school",
+            due_date=datetime.date(int(last[:4]), 11, 30),
+        )
+        gesprek_plan(
+            gesprek=earlier,
+            user=anker,
+            access=access,
+            planned_for=timezone.make_aware(datetime.datetime(int(last[:4]), 10, 14, 14, 0)),
+            place="Vergaderzaal De Regenboog",
+            school_participants="directeur, zorgcoördinator",
+            lsc_participants="ankerpersoon",
+        )
+        gesprek_advance(gesprek=earlier, user=anker, access=access, to=Gesprek.Status.GEHOUDEN)
+        gesprek_advance(gesprek=earlier, user=anker, access=access, to=Gesprek.Status.AFGEROND)
+
+    # the LSC's own version: the coördinator adds a question about the ondersteuner's desk
+    draft, created = sjabloon_draft_start(lsc=lsc, user=coordinator)
+    if created:
+        practical = Onderdeel.objects.get(versie=draft, key=starter_key("praktisch"))
+        vraag_add(
+            versie=draft,
+            user=coordinator,
+            onderdeel=practical,
+            text="Waar kan de ondersteuner rustig werken of een gesprek voeren?",
+            kind="short_text",
+            help_text="Een lokaal, de personeelsruimte, een vaste plek op dinsdag...",
+        )
+        versie_publish(versie=draft, user=coordinator)
+
+    # this year: in preparation, carried over; the school has started on its part
+    gesprek = gesprek_start(dossier=dossier, user=anker, access=user_flags(anker, dossier))
+    answer(
+        gesprek,
+        zorg,
+        {"prioriteit": "Welbevinden en een sterk klasklimaat", "verslagen_gc": 4},
+    )
+    earlier = gesprek.previous
+    if earlier is not None:
+        first = earlier.afspraken.order_by("pk").first()
+        if first is not None:
+            afspraak_evaluate(
+                gesprek=gesprek,
+                afspraak=first,
+                user=anker,
+                access=user_flags(anker, dossier),
+                outcome="done",
+                remark="Gegeven op de pedagogische studiedag van maart.",
+            )

@@ -18,7 +18,12 @@ from accounts.services import organisation_create, partnership_create
 from dossier.core.access import user_flags
 from dossier.core.models import Dossier
 from dossier.core.services import AccessLevel, access_grant
-from samenwerking.demo.content import load_consultations, load_sharing, load_signals
+from samenwerking.demo.content import (
+    load_consultations,
+    load_leersteun,
+    load_sharing,
+    load_signals,
+)
 from samenwerking.demo.people import (
     DEMO_PASSWORD,
     GRANTS,
@@ -130,6 +135,7 @@ class Command(BaseCommand):
         load_signals(orgs, users)
         load_consultations(orgs, users)
         load_sharing(orgs, users)
+        load_leersteun(orgs, users)
 
     @staticmethod
     def _has_grant(dossier, user) -> bool:
