@@ -189,7 +189,14 @@ def test_too_many_login_posts_from_one_address_get_a_dutch_page(client, db):
 # --- X-Forwarded-Proto: trusted only behind the proxy -----------------------------------------
 
 PRODUCTION_REQUEST = """
+from django.conf import settings
 from django.test import Client
+# The hashed static names come from collectstatic at build time (the Dockerfile); the 404 page
+# here is asked for without a build, so its stylesheet link uses the plain name.
+settings.STORAGES = {
+    **settings.STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 response = Client().get("/no-such-page/", HTTP_X_FORWARDED_PROTO="https")
 print(response.status_code, response.get("Location", ""))
 """
