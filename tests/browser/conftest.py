@@ -26,6 +26,8 @@ from playwright.sync_api import Page, expect  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 
+_AXE = None
+
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "een-sterk-wachtwoord"
 # Screenshots for a person to look at, kept outside the repository.
@@ -94,11 +96,31 @@ def login(page: Page, live_server) -> Callable[..., Page]:
     return _login
 
 
+def assert_accessible(page: Page) -> None:
+    """axe-core (the copy bundled with axe-playwright-python, nothing fetched) finds no
+    violation of the WCAG 2 A and AA rules on the page as it is now."""
+    global _AXE
+    if _AXE is None:
+        from axe_playwright_python.sync_playwright import Axe
+
+        _AXE = Axe()
+    results = _AXE.run(
+        page,
+        options={
+            "resultTypes": ["violations"],
+            "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+        },
+    )
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
 @pytest.fixture
 def screenshot(page: Page, request) -> Callable[[], str]:
-    """Save one full-page screenshot of the current page, named after the test."""
+    """Save one full-page screenshot of the current page, named after the test, after axe-core
+    has checked it."""
 
     def _screenshot() -> str:
+        assert_accessible(page)
         os.makedirs(SHOTS, exist_ok=True)
         path = os.path.join(SHOTS, f"{request.node.originalname}.png")
         page.screenshot(path=path, full_page=True)

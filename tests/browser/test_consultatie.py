@@ -17,7 +17,7 @@ from consultatie.models import AskedBy, Consultatie, Status, SubjectKind
 from consultatie.services import consultatie_create
 from dossier.core.access import user_flags
 from dossier.core.models import AuditEvent, Thema
-from tests.browser.conftest import SHOTS
+from tests.browser.conftest import SHOTS, assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -37,6 +37,7 @@ def themas(transactional_db):
 
 
 def shot(page: Page, name: str) -> None:
+    assert_accessible(page)
     """An extra full-page screenshot next to the one of the ``screenshot`` fixture."""
     os.makedirs(SHOTS, exist_ok=True)
     page.screenshot(path=os.path.join(SHOTS, f"{name}.png"), full_page=True)

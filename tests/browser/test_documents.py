@@ -23,7 +23,7 @@ from dossier.afspraken.section import AGREEMENT_APPROVED
 from dossier.core.models import AuditEvent
 from dossier.documenten.models import Document
 from dossier.documenten.section import DOCUMENT_DOWNLOADED
-from tests.browser.conftest import PASSWORD, SHOTS, totp_code
+from tests.browser.conftest import PASSWORD, SHOTS, assert_accessible, totp_code
 
 pytestmark = pytest.mark.browser
 
@@ -58,6 +58,7 @@ def small_pdf() -> bytes:
 
 
 def shot(page: Page, name: str) -> str:
+    assert_accessible(page)
     os.makedirs(SHOTS, exist_ok=True)
     path = os.path.join(SHOTS, f"test_documents_{name}.png")
     page.screenshot(path=path, full_page=True)
