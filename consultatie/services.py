@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Organisation, User
 from accounts.roles import Role
 from consultatie.models import Consultatie, ConsultatieThema, Gespreksleidraad, Opmerking, Status
-from consultatie.privacy import find_identifiers, looks_like_full_name
 from consultatie.section import NOTE_OPENED, note_reference
 from dossier.core.access import (
     NOTE_WRITERS,
@@ -29,6 +28,7 @@ from dossier.core.access import (
 from dossier.core.models import Dossier, Thema
 from dossier.core.registry import AuditAction
 from dossier.core.services import AuditEntry, audit_record_many
+from samenwerking.privacy import find_identifiers, looks_like_full_name
 from samenwerking.schoolyear import school_year_of
 
 TEXT_FIELDS = ("label", "other_participants", "question", "analysis", "advice", "next_steps")

@@ -15,10 +15,10 @@ from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from consultatie.models import Consultatie
-from consultatie.privacy import find_identifiers, find_rijksregisternummers, looks_like_full_name
 from consultatie.services import TEXT_FIELDS, FullNameWarning, consultatie_create
 from consultatie.tests.factories import ConsultatieFactory
 from dossier.core.access import user_flags
+from samenwerking.privacy import find_identifiers, find_rijksregisternummers, looks_like_full_name
 
 
 # The reasons find_identifiers gives, in the active language.
