@@ -32,6 +32,7 @@ from dossier.core.selectors import (
     pending_memberships,
 )
 from dossier.core.services import access_grant, access_revoke, audit_record
+from samenwerking.csvcells import csv_safe
 from samenwerking.listing import page_of, querystring_without_page
 
 PAGE_SIZE = 25
@@ -248,21 +249,14 @@ def auditlog_export(request, pk):
         writer.writerow(
             [
                 timezone.localtime(event.created_at).strftime("%d/%m/%Y %H:%M"),
-                _csv_safe(f"{event.actor} <{event.actor.email}>")
+                csv_safe(f"{event.actor} <{event.actor.email}>")
                 if event.actor
                 else _("the platform"),
                 event.get_action_display(),
-                _csv_safe(f"{event.subject_user} <{event.subject_user.email}>")
+                csv_safe(f"{event.subject_user} <{event.subject_user.email}>")
                 if event.subject_user
                 else "",
-                _csv_safe(event.detail),
+                csv_safe(event.detail),
             ]
         )
     return response
-
-
-def _csv_safe(value: str) -> str:
-    """Keep spreadsheet programs from reading a cell as a formula."""
-    if value and value[0] in "=+-@\t\r":
-        return "'" + value
-    return value
