@@ -7,7 +7,9 @@ is data, shown as it is (Dutch), not a translated interface string.
 
 A question's ``key`` is derived from its slug, so it is the same in every database: last year's
 answer finds this year's question, and tests and demo data can name a question by its slug
-(``starter_key("wifi")``). Data migration 0002 loads it; ``install`` is idempotent.
+(``starter_key("wifi")``). Data migration 0002 loads it; ``install`` is idempotent. The
+filters laid on every leersteunvraag (``FILTERS``) are part of it too: data migration 0004
+adds them to a starter that was installed without them.
 """
 
 from __future__ import annotations
@@ -406,9 +408,94 @@ PARTS: list[dict] = [
             q("ondersteuners", "Ondersteuner(s) van het LSC", "people", filled_by=LSC),
             q("pedagogische_begeleider", "Pedagogische begeleider", "people"),
             q("clb", "CLB van de school", "short_text", prefill="clb"),
+            q(
+                "pbd",
+                "Pedagogische begeleidingsdienst van de school",
+                "short_text",
+                prefill="pbd",
+            ),
         ],
     },
 ]
+
+
+# The filters the LSC lays on every leersteunvraag before it starts (``Filter``): part of the
+# template, so an LSC rewords them in its own draft. Keys: ``starter_key("filter/<slug>")``.
+FILTERS: list[dict] = [
+    {
+        "slug": "fase",
+        "name": "Juiste fase",
+        "description": (
+            "De school toont wat ze al deed in fase 0 en 1 van het zorgcontinuüm en wat ze zelf "
+            "blijft opnemen in fase 2 en 3."
+        ),
+    },
+    {
+        "slug": "collectief",
+        "name": "Collectieve verantwoordelijkheid",
+        "description": (
+            "Het is helder welke partners rond de leerling of klas betrokken zijn en wie welke "
+            "taak draagt; het team weet wat leersteun kan betekenen."
+        ),
+    },
+    {
+        "slug": "mandaat",
+        "name": "Mandaat",
+        "description": (
+            "De vraag heeft een eigenaar en een duidelijke leervraag, en er is een mandaat om er "
+            "samen mee aan de slag te gaan."
+        ),
+    },
+    {
+        "slug": "overleg",
+        "name": "Ruimte voor overleg",
+        "description": (
+            "De school maakt tijd en ruimte vrij om met de ondersteuner af te stemmen."
+        ),
+    },
+    {
+        "slug": "duurzaamheid",
+        "name": "Duurzaamheid",
+        "description": (
+            "De school houdt de expertise vast en neemt zelf taken over, zodat de ondersteuner "
+            "zich na het traject weer kan terugtrekken."
+        ),
+    },
+    {
+        "slug": "bundelen",
+        "name": "Bundelen en verankeren",
+        "description": (
+            "We kijken of de vraag al eerder kwam, of er gelijkaardige vragen lopen om samen "
+            "aan te pakken en wat de school kan veralgemenen naar andere leerlingen."
+        ),
+    },
+    {
+        "slug": "capaciteit",
+        "name": "Capaciteitsbewaking",
+        "description": (
+            "We wegen af of de vraag voorrang krijgt, of een lopende vraag kan afronden om "
+            "plaats te maken, of dat ze aan een bestaande vraag te koppelen is."
+        ),
+    },
+]
+
+
+def install_filters(versie, Filter) -> int:
+    """Give a starter version the starter's filters, unless it has filters already (a data
+    migration passes the historical ``Filter``). Returns how many were created."""
+    if Filter.objects.filter(versie=versie).exists():
+        return 0
+    Filter.objects.bulk_create(
+        Filter(
+            versie=versie,
+            key=starter_key(f"filter/{item['slug']}"),
+            position=position,
+            name=item["name"],
+            description=item["description"],
+        )
+        for position, item in enumerate(FILTERS)
+    )
+    return len(FILTERS)
 
 
 def install(apps=None) -> bool:
@@ -419,14 +506,29 @@ def install(apps=None) -> bool:
 
         Sjabloon, SjabloonVersie = models.Sjabloon, models.SjabloonVersie
         Onderdeel, Vraag = models.Onderdeel, models.Vraag
+        Filter = models.Filter
     else:
         Sjabloon = apps.get_model("leersteun", "Sjabloon")
         SjabloonVersie = apps.get_model("leersteun", "SjabloonVersie")
         Onderdeel = apps.get_model("leersteun", "Onderdeel")
         Vraag = apps.get_model("leersteun", "Vraag")
+        try:  # migration 0002 runs before the filters had a table (0004 adds them then)
+            Filter = apps.get_model("leersteun", "Filter")
+        except LookupError:
+            Filter = None
     from django.utils import timezone
 
-    if Sjabloon.objects.filter(lsc__isnull=True).exists():
+    existing = Sjabloon.objects.filter(lsc__isnull=True).first()
+    if existing is not None:
+        # a starter installed before the filters were data: give its newest published version
+        # the filters (never a second starter, never a second set)
+        newest = (
+            SjabloonVersie.objects.filter(sjabloon=existing, published_at__isnull=False)
+            .order_by("-number")
+            .first()
+        )
+        if newest is not None and Filter is not None:
+            install_filters(newest, Filter)
         return False
     sjabloon = Sjabloon.objects.create(lsc=None, name=NAME)
     versie = SjabloonVersie.objects.create(sjabloon=sjabloon, number=1, published_at=timezone.now())
@@ -447,4 +549,6 @@ def install(apps=None) -> bool:
             )
             for position, question in enumerate(part["questions"])
         )
+    if Filter is not None:
+        install_filters(versie, Filter)
     return True

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from leersteun.views import gesprek, overzicht, rapport, sjablonen
+from leersteun.views import capaciteit as capaciteit_views  # (area: capacity)
+from leersteun.views import clusters as cluster_views  # (area: clusters)
+from leersteun.views import gesprek, overzicht, rapport, sjablonen, vragen
+from leersteun.views import raad as raad_views  # (area: raad)
 
 app_name = "leersteun"
 
 GESPREK = "dossiers/<int:pk>/samenwerkingsgesprek/<int:gesprek_pk>/"
 VERSIE = "lsc/<int:lsc_pk>/sjabloon/versies/<int:versie_pk>/"
+LEERSTEUNVRAAG = "dossiers/<int:pk>/leersteunvragen/<int:vraag_pk>/"
+
+RAAD = "lsc/<int:lsc_pk>/leersteunraad/"  # (area: raad)
 
 urlpatterns = [
     # --- the samenwerkingsgesprek in a school's dossier ---------------------------------------
@@ -42,6 +48,14 @@ urlpatterns = [
         name="afspraak_promote",
     ),
     path(f"{GESPREK}rapport/", rapport.gesprek_report, name="gesprek_report"),
+    # --- leersteunvragen in a school's dossier (area: vragen) -----------------------------------
+    path("dossiers/<int:pk>/leersteunvragen/", vragen.vraag_list, name="vragen"),
+    path("dossiers/<int:pk>/leersteunvragen/nieuw/", vragen.vraag_create, name="vraag_create"),
+    path(LEERSTEUNVRAAG, vragen.vraag_detail, name="vraag"),
+    # (leersteun:vraag_edit names the template's question editor: this one is vraag_change)
+    path(f"{LEERSTEUNVRAAG}bewerken/", vragen.vraag_edit, name="vraag_change"),
+    path(f"{LEERSTEUNVRAAG}screening/", vragen.vraag_screen, name="vraag_screen"),
+    path(f"{LEERSTEUNVRAAG}status/", vragen.vraag_status, name="vraag_status"),
     # --- the ankerpersoon's overview across the LSC's schools ---------------------------------
     path("lsc/<int:lsc_pk>/gesprekken/", overzicht.overzicht, name="overzicht"),
     path("lsc/<int:lsc_pk>/gesprekken/starten/", overzicht.overzicht_start, name="overzicht_start"),
@@ -82,5 +96,96 @@ urlpatterns = [
         f"{VERSIE}vragen/<int:vraag_pk>/verplaatsen/",
         sjablonen.vraag_move,
         name="vraag_move",
+    ),
+    # --- the leersteunraad of an LSC (area: raad) ------------------------------------------------
+    path(RAAD, raad_views.raad, name="raad"),
+    path(f"{RAAD}cijfers/", raad_views.raad_cijfers, name="raad_cijfers"),
+    path(f"{RAAD}leden/nieuw/", raad_views.raad_lid_add, name="raad_lid_add"),
+    path(f"{RAAD}leden/<int:lid_pk>/beeindigen/", raad_views.raad_lid_end, name="raad_lid_end"),
+    path(
+        f"{RAAD}afgevaardigde/<int:school_pk>/",
+        raad_views.raad_afgevaardigde,
+        name="raad_afgevaardigde",
+    ),
+    path(
+        f"{RAAD}vergaderingen/nieuw/",
+        raad_views.raad_vergadering_add,
+        name="raad_vergadering_add",
+    ),
+    path(
+        f"{RAAD}vergaderingen/<int:vergadering_pk>/",
+        raad_views.raad_vergadering,
+        name="raad_vergadering",
+    ),
+    path(
+        f"{RAAD}vergaderingen/<int:vergadering_pk>/bewerken/",
+        raad_views.raad_vergadering_edit,
+        name="raad_vergadering_edit",
+    ),
+    path(f"{RAAD}regels/nieuw/", raad_views.raad_regel_add, name="raad_regel_add"),
+    path(
+        f"{RAAD}regels/<int:regel_pk>/bewerken/",
+        raad_views.raad_regel_edit,
+        name="raad_regel_edit",
+    ),
+    # --- priorities, ondersteuners, hours and capacity (area: capacity) --------------------------
+    path(
+        "dossiers/<int:pk>/leersteunvragen/<int:vraag_pk>/toewijzen/",
+        capaciteit_views.vraag_assign,
+        name="vraag_assign",
+    ),
+    path("lsc/<int:lsc_pk>/capaciteit/", capaciteit_views.capaciteit, name="capaciteit"),
+    path("lsc/<int:lsc_pk>/mijn-vragen/", capaciteit_views.mijn_vragen, name="mijn_vragen"),
+    # --- filters of a template draft, clusters, the LSC's question list (area: clusters) --------
+    path(
+        "lsc/<int:lsc_pk>/sjabloon/versies/<int:versie_pk>/filters/nieuw/",
+        sjablonen.filter_add,
+        name="filter_add",
+    ),
+    path(
+        "lsc/<int:lsc_pk>/sjabloon/versies/<int:versie_pk>/filters/<int:filter_pk>/",
+        sjablonen.filter_edit,
+        name="filter_edit",
+    ),
+    path(
+        "lsc/<int:lsc_pk>/sjabloon/versies/<int:versie_pk>/filters/<int:filter_pk>/verwijderen/",
+        sjablonen.filter_delete,
+        name="filter_delete",
+    ),
+    path(
+        "lsc/<int:lsc_pk>/sjabloon/versies/<int:versie_pk>/filters/<int:filter_pk>/verplaatsen/",
+        sjablonen.filter_move,
+        name="filter_move",
+    ),
+    path("lsc/<int:lsc_pk>/clusters/", cluster_views.cluster_list, name="clusters"),
+    path("lsc/<int:lsc_pk>/clusters/nieuw/", cluster_views.cluster_create, name="cluster_create"),
+    path(
+        "lsc/<int:lsc_pk>/clusters/<int:cluster_pk>/", cluster_views.cluster_detail, name="cluster"
+    ),
+    path(
+        "lsc/<int:lsc_pk>/clusters/<int:cluster_pk>/bewerken/",
+        cluster_views.cluster_edit,
+        name="cluster_edit",
+    ),
+    path(
+        "lsc/<int:lsc_pk>/clusters/<int:cluster_pk>/vragen/toevoegen/",
+        cluster_views.cluster_vraag_add,
+        name="cluster_vraag_add",
+    ),
+    path(
+        "lsc/<int:lsc_pk>/clusters/<int:cluster_pk>/vragen/<int:vraag_pk>/verwijderen/",
+        cluster_views.cluster_vraag_remove,
+        name="cluster_vraag_remove",
+    ),
+    path(
+        "lsc/<int:lsc_pk>/clusters/vraag/<int:vraag_pk>/",
+        cluster_views.vraag_cluster,
+        name="vraag_cluster",
+    ),
+    path("lsc/<int:lsc_pk>/leersteunvragen/", cluster_views.vragen_lsc, name="vragen_lsc"),
+    path(
+        "lsc/<int:lsc_pk>/leersteunvragen/export.csv",
+        cluster_views.vragen_lsc_export,
+        name="vragen_lsc_export",
     ),
 ]

@@ -479,6 +479,114 @@ def template_lsc_kwargs(region, *, with_draft=False):
     return {"lsc_pk": region.lsc_a.pk}
 
 
+# --- leersteun: leersteunvragen (helpers: vragen) -----------------------------------------------
+
+
+def vraag_kwargs(region):
+    """A leersteunvraag of school A to LSC A, just registered by its zorgcoördinator."""
+    from leersteun.services.vragen import vraag_register
+
+    vraag = vraag_register(
+        dossier=region.dossier_a,
+        user=region.zorg_a,
+        access=user_flags(region.zorg_a, region.dossier_a),
+        level="leerkracht",
+        owner="leerkracht",
+        label="L3-klasmanagement",
+        leervraag="Hoe houden we de rust in een drukke klas?",
+        domains=["coaching"],
+    )
+    return {"pk": region.dossier_a.pk, "vraag_pk": vraag.pk}
+
+
+def vraag_lsc_only(ok: object) -> dict[str, object]:
+    """Screening and decisions: the LSC; the school writes but is refused (403), the CLB 403."""
+    return leersteun_writers(ok) | dict.fromkeys(
+        ("directie_a", "zorg_a", "zorgteam_manager_a"), 403
+    )
+
+
+# --- leersteun: filters, clusters, the LSC's question list (helpers: clusters) -----------------
+
+
+def lsc_staff(ok: object) -> dict[str, object]:
+    """LSC A's clusters and question list: its staff; everyone else 404, platform
+    administrators included."""
+    return everyone(404) | {"lsc_anker_a": ok, "lsc_coordinator_a": ok}
+
+
+def filter_kwargs(region):
+    """A filter of a draft of LSC A's template (copied from the starter's)."""
+    kwargs = template_draft_kwargs(region)
+    from leersteun.models import Filter
+
+    kwargs["filter_pk"] = Filter.objects.filter(versie_id=kwargs["versie_pk"]).first().pk
+    return kwargs
+
+
+def cluster_kwargs(region, *, vraag=False):
+    """A cluster of LSC A (and, when asked, a question of school A, not in it)."""
+    from leersteun.models import Cluster
+
+    cluster = Cluster.objects.create(
+        lsc=region.lsc_a, title="Leesclub", approach="schoolteam", created_by=region.lsc_anker_a
+    )
+    kwargs = {"lsc_pk": region.lsc_a.pk, "cluster_pk": cluster.pk}
+    if vraag:
+        kwargs["vraag_pk"] = vraag_kwargs(region)["vraag_pk"]
+    return kwargs
+
+
+# --- leersteun: the leersteunraad of LSC A (helpers: raad) --------------------------------------
+
+
+def raad_readers(ok: object) -> dict[str, object]:
+    """LSC A's council: its staff and the directie of its school A read; nobody else (404),
+    platform administrators included."""
+    return dict.fromkeys(PERSONAS, 404) | {
+        "lsc_anker_a": ok,
+        "lsc_coordinator_a": ok,
+        "directie_a": ok,
+        "anonymous": LOGIN,
+    }
+
+
+def raad_writers(ok: object) -> dict[str, object]:
+    """Only LSC A's coördinator writes; the other readers get 403."""
+    return raad_readers(403) | {"lsc_coordinator_a": ok}
+
+
+def raad_designators(ok: object) -> dict[str, object]:
+    """School A's seat: only school A's directie designates who sits there."""
+    return raad_readers(403) | {"directie_a": ok}
+
+
+def raad_kwargs(region, *, lid=False, vergadering=False, regel=False, school=False):
+    from leersteun.services.raad import lid_add, regel_save, vergadering_save
+
+    kwargs = {"lsc_pk": region.lsc_a.pk}
+    coordinator = region.lsc_coordinator_a
+    if lid:
+        kwargs["lid_pk"] = lid_add(
+            lsc=region.lsc_a, user=coordinator, kind="ouders", name="Ouderraad"
+        ).pk
+    if vergadering:
+        kwargs["vergadering_pk"] = vergadering_save(
+            lsc=region.lsc_a, user=coordinator, date=_today(), agenda="Uren"
+        ).pk
+    if regel:
+        kwargs["regel_pk"] = regel_save(lsc=region.lsc_a, user=coordinator, title="R", text="T").pk
+    if school:
+        kwargs["school_pk"] = region.school_a.pk
+    return kwargs
+
+
+def _today():
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
 MATRIX: dict[str, Case] = {
     # --- the dossier ---------------------------------------------------------------------------
     "dossier:mijn_dossiers": Case({"GET": everyone(200), "POST": everyone(405)}, GET),
@@ -735,6 +843,141 @@ MATRIX: dict[str, Case] = {
         POST,
         kwargs=lambda region: template_draft_kwargs(region, question=True),
         data=lambda region: {"direction": "down"},
+    ),
+    # (rows: vragen)
+    "leersteun:vragen": Case({"GET": leersteun_readers(200)}, GET, kwargs=dossier_a),
+    # an empty form is a 400 for the school and the LSC
+    "leersteun:vraag_create": Case(
+        {"GET": leersteun_writers(200), "POST": leersteun_writers(400)},
+        GET_POST,
+        kwargs=dossier_a,
+    ),
+    "leersteun:vraag": Case({"GET": leersteun_readers(200)}, GET, kwargs=vraag_kwargs),
+    "leersteun:vraag_change": Case(
+        {"GET": leersteun_writers(200), "POST": leersteun_writers(400)},
+        GET_POST,
+        kwargs=vraag_kwargs,
+    ),
+    "leersteun:vraag_screen": Case(
+        {"GET": vraag_lsc_only(200), "POST": vraag_lsc_only(400)},
+        GET_POST,
+        kwargs=vraag_kwargs,
+    ),
+    # an empty move is a message and a redirect back to the question
+    "leersteun:vraag_status": Case({"POST": vraag_lsc_only(302)}, POST, kwargs=vraag_kwargs),
+    # (rows: raad)
+    "leersteun:raad": Case({"GET": raad_readers(200)}, GET, kwargs=raad_kwargs),
+    "leersteun:raad_cijfers": Case({"GET": raad_readers(200)}, GET, kwargs=raad_kwargs),
+    # an empty form is a 400 for the coördinator
+    "leersteun:raad_lid_add": Case(
+        {"GET": raad_writers(200), "POST": raad_writers(400)}, GET_POST, kwargs=raad_kwargs
+    ),
+    "leersteun:raad_lid_end": Case(
+        {"POST": raad_writers(302)}, POST, kwargs=lambda region: raad_kwargs(region, lid=True)
+    ),
+    # an empty choice gives the seat back to the directie: a redirect
+    "leersteun:raad_afgevaardigde": Case(
+        {"GET": raad_designators(200), "POST": raad_designators(302)},
+        GET_POST,
+        kwargs=lambda region: raad_kwargs(region, school=True),
+    ),
+    "leersteun:raad_vergadering_add": Case(
+        {"GET": raad_writers(200), "POST": raad_writers(400)}, GET_POST, kwargs=raad_kwargs
+    ),
+    "leersteun:raad_vergadering": Case(
+        {"GET": raad_readers(200)},
+        GET,
+        kwargs=lambda region: raad_kwargs(region, vergadering=True),
+    ),
+    "leersteun:raad_vergadering_edit": Case(
+        {"GET": raad_writers(200), "POST": raad_writers(400)},
+        GET_POST,
+        kwargs=lambda region: raad_kwargs(region, vergadering=True),
+    ),
+    "leersteun:raad_regel_add": Case(
+        {"GET": raad_writers(200), "POST": raad_writers(400)}, GET_POST, kwargs=raad_kwargs
+    ),
+    "leersteun:raad_regel_edit": Case(
+        {"GET": raad_writers(200), "POST": raad_writers(400)},
+        GET_POST,
+        kwargs=lambda region: raad_kwargs(region, regel=True),
+    ),
+    # (rows: capacity)
+    # priority, ondersteuner and hours of a question: its LSC only; the school reads (403)
+    "leersteun:vraag_assign": Case(
+        {"POST": vraag_lsc_only(302), "GET": everyone(405)},
+        POST,
+        kwargs=vraag_kwargs,
+        data=lambda region: {"priority": "hoog"},
+    ),
+    # the coördinator (every school) and the ankerpersonen (their schools); only the
+    # coördinator sets the hours (an empty form: nothing changes, a redirect); the rest 404,
+    # platform administrators included
+    "leersteun:capaciteit": Case(
+        {
+            "GET": everyone(404) | {"lsc_anker_a": 200, "lsc_coordinator_a": 200},
+            "POST": everyone(404) | {"lsc_anker_a": 403, "lsc_coordinator_a": 302},
+        },
+        GET_POST,
+        kwargs=lambda region: {"lsc_pk": region.lsc_a.pk},
+    ),
+    # what is assigned to the person: every staff member of the LSC opens it
+    "leersteun:mijn_vragen": Case(
+        {"GET": everyone(404) | {"lsc_anker_a": 200, "lsc_coordinator_a": 200}},
+        GET,
+        kwargs=lambda region: {"lsc_pk": region.lsc_a.pk},
+    ),
+    # (rows: clusters)
+    # the filters of a draft: like its parts, only the coördinator (an empty form: 400)
+    "leersteun:filter_add": Case(
+        {"GET": template_writers(200), "POST": template_writers(400)},
+        GET_POST,
+        kwargs=template_draft_kwargs,
+    ),
+    "leersteun:filter_edit": Case(
+        {"GET": template_writers(200), "POST": template_writers(400)},
+        GET_POST,
+        kwargs=filter_kwargs,
+    ),
+    "leersteun:filter_delete": Case({"POST": template_writers(302)}, POST, kwargs=filter_kwargs),
+    "leersteun:filter_move": Case(
+        {"POST": template_writers(302)},
+        POST,
+        kwargs=filter_kwargs,
+        data=lambda region: {"direction": "down"},
+    ),
+    # clusters: LSC A's staff read; its ankerpersonen and coördinator write (an empty form:
+    # 400; an empty or refused choice of question: a message and a redirect)
+    "leersteun:clusters": Case(
+        {"GET": lsc_staff(200)}, GET, kwargs=lambda region: {"lsc_pk": region.lsc_a.pk}
+    ),
+    "leersteun:cluster_create": Case(
+        {"GET": lsc_staff(200), "POST": lsc_staff(400)},
+        GET_POST,
+        kwargs=lambda region: {"lsc_pk": region.lsc_a.pk},
+    ),
+    "leersteun:cluster": Case({"GET": lsc_staff(200)}, GET, kwargs=cluster_kwargs),
+    "leersteun:cluster_edit": Case(
+        {"GET": lsc_staff(200), "POST": lsc_staff(400)}, GET_POST, kwargs=cluster_kwargs
+    ),
+    "leersteun:cluster_vraag_add": Case({"POST": lsc_staff(302)}, POST, kwargs=cluster_kwargs),
+    "leersteun:cluster_vraag_remove": Case(
+        {"POST": lsc_staff(302)}, POST, kwargs=lambda region: cluster_kwargs(region, vraag=True)
+    ),
+    "leersteun:vraag_cluster": Case(
+        {"POST": lsc_staff(302)},
+        POST,
+        kwargs=lambda region: {
+            "lsc_pk": region.lsc_a.pk,
+            "vraag_pk": vraag_kwargs(region)["vraag_pk"],
+        },
+    ),
+    # the LSC's questions across its schools (only the readable ones) and their CSV
+    "leersteun:vragen_lsc": Case(
+        {"GET": lsc_staff(200)}, GET, kwargs=lambda region: {"lsc_pk": region.lsc_a.pk}
+    ),
+    "leersteun:vragen_lsc_export": Case(
+        {"GET": lsc_staff(200)}, GET, kwargs=lambda region: {"lsc_pk": region.lsc_a.pk}
     ),
     # --- structureel overleg ---------------------------------------------------------------------
     "overleg:overleggen": Case({"GET": readers(200)}, GET, kwargs=dossier_a),

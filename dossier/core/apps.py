@@ -60,3 +60,8 @@ class DossierConfig(AppConfig):
 
         post_save.connect(person_changed, sender=User, dispatch_uid="access-User", weak=False)
         post_delete.connect(access_changed, sender=User, dispatch_uid="access-User-deleted")
+        # Rows of a section that open a space of their own (a seat in an LSC's leersteunraad):
+        # named by label, so the core never imports the section.
+        for label in ("leersteun.RaadLid",):
+            for signal in (post_save, post_delete):
+                signal.connect(access_changed, sender=label, dispatch_uid=f"access-{label}")

@@ -9,6 +9,8 @@ from leersteun.models import Vraag
 from leersteun.services.sjablonen import (
     CHOICES_MAX,
     DOWN,
+    FILTER_DESCRIPTION_MAX,
+    FILTER_NAME_MAX,
     HELP_MAX,
     INTRO_MAX,
     TEXT_MAX,
@@ -90,6 +92,17 @@ class VraagForm(forms.Form):
             "prefill": vraag.prefill,
             "onderdeel": str(vraag.onderdeel_id),
         }
+
+
+class FilterForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=FILTER_NAME_MAX)
+    description = forms.CharField(
+        label=_("What we check"),
+        max_length=FILTER_DESCRIPTION_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown next to the filter when it is laid on a question during screening."),
+    )
 
 
 class MoveForm(forms.Form):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext as _
 
-from leersteun.models import Onderdeel, Sjabloon, SjabloonVersie, Vraag
+from leersteun.models import Filter, Onderdeel, Sjabloon, SjabloonVersie, Vraag
 
 
 def starter_template() -> Sjabloon | None:
@@ -81,8 +81,8 @@ def starter_published() -> SjabloonVersie | None:
 
 
 def version_for_lsc(lsc_id: int, versie_pk: int) -> SjabloonVersie | None:
-    """A version of the LSC's own template or of the starter, with its parts and questions in
-    order (three queries); None for any other."""
+    """A version of the LSC's own template or of the starter, with its parts, questions and
+    filters in order (four queries); None for any other."""
     return _version_query(lsc_id).filter(pk=versie_pk).first()
 
 
@@ -98,7 +98,14 @@ def _version_query(lsc_id: int):
                 ),
             )
         )
+        .prefetch_related(Prefetch("filters", queryset=Filter.objects.order_by("position", "pk")))
     )
+
+
+def version_filters(versie: SjabloonVersie) -> list[Filter]:
+    """The version's filters in order: prefetched when it was loaded by ``version_for_lsc``,
+    else one query."""
+    return list(versie.filters.all())
 
 
 def comparable_versions(lsc_id: int) -> list[SjabloonVersie]:
@@ -125,6 +132,14 @@ class QuestionChange:
 
 
 @dataclass
+class FilterChange:
+    old: Filter
+    new: Filter
+    renamed: bool = False
+    redescribed: bool = False
+
+
+@dataclass
 class VersionDiff:
     parts_added: list[Onderdeel] = field(default_factory=list)
     parts_removed: list[Onderdeel] = field(default_factory=list)
@@ -133,10 +148,20 @@ class VersionDiff:
     added: list[Vraag] = field(default_factory=list)
     removed: list[Vraag] = field(default_factory=list)
     changed: list[QuestionChange] = field(default_factory=list)
+    filters_added: list[Filter] = field(default_factory=list)
+    filters_removed: list[Filter] = field(default_factory=list)
+    filters_changed: list[FilterChange] = field(default_factory=list)
+    filters_moved: list[Filter] = field(default_factory=list)
+
+    @property
+    def filters_differ(self) -> bool:
+        return any(
+            (self.filters_added, self.filters_removed, self.filters_changed, self.filters_moved)
+        )
 
     @property
     def is_empty(self) -> bool:
-        return not any(
+        return not self.filters_differ and not any(
             (
                 self.parts_added,
                 self.parts_removed,
@@ -239,4 +264,27 @@ def versions_compare(old: SjabloonVersie, new: SjabloonVersie) -> VersionDiff:
                 change.fields.append((label, _display(was, name), _display(vraag, name)))
         if change.reworded or change.other_part or change.moved or change.fields:
             diff.changed.append(change)
+    _compare_filters(diff, old, new)
     return diff
+
+
+def _compare_filters(diff: VersionDiff, old: SjabloonVersie, new: SjabloonVersie) -> None:
+    """The filters added, removed, reworded and moved, matched by their key."""
+    old_filters = {f.key: f for f in version_filters(old)}
+    new_filters = {f.key: f for f in version_filters(new)}
+    diff.filters_added = [f for k, f in new_filters.items() if k not in old_filters]
+    diff.filters_removed = [f for k, f in old_filters.items() if k not in new_filters]
+    for key, now in new_filters.items():
+        was = old_filters.get(key)
+        if was is None:
+            continue
+        change = FilterChange(
+            old=was,
+            new=now,
+            renamed=was.name != now.name,
+            redescribed=was.description != now.description,
+        )
+        if change.renamed or change.redescribed:
+            diff.filters_changed.append(change)
+    moved = _out_of_order(list(old_filters), list(new_filters))
+    diff.filters_moved = [f for k, f in new_filters.items() if k in moved]

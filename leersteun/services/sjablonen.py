@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organisation
 from dossier.core.access.organisations import may_manage_templates
-from leersteun.models import Onderdeel, Sjabloon, SjabloonVersie, Vraag
+from leersteun.models import Filter, Onderdeel, Sjabloon, SjabloonVersie, Vraag
 
 TITLE_MAX = 200
 INTRO_MAX = 2000
@@ -28,6 +28,8 @@ HELP_MAX = 1000
 CHOICES_MAX = 2000
 OPTION_MAX = 200
 OPTIONS_MAX = 30
+FILTER_NAME_MAX = 200
+FILTER_DESCRIPTION_MAX = 2000
 
 # which question kinds each prefill source can fill in: a list of people, or a text
 PEOPLE_PREFILLS = {Vraag.Prefill.PEOPLE_WITH_ACCESS, Vraag.Prefill.ANKERPERSONEN}
@@ -67,7 +69,8 @@ def newest_published(sjabloon_id: int) -> SjabloonVersie | None:
 
 
 def _copy_content(source: SjabloonVersie, target: SjabloonVersie) -> None:
-    """Every part and question of ``source`` into ``target``, keys kept: three queries."""
+    """Every part, question and filter of ``source`` into ``target``, keys kept: five
+    queries."""
     parts = list(source.onderdelen.order_by("position", "pk"))
     copies = Onderdeel.objects.bulk_create(
         Onderdeel(versie=target, key=p.key, position=i, title=p.title, intro=p.intro)
@@ -95,6 +98,10 @@ def _copy_content(source: SjabloonVersie, target: SjabloonVersie) -> None:
             )
         )
     Vraag.objects.bulk_create(rows)
+    Filter.objects.bulk_create(
+        Filter(versie=target, key=f.key, position=i, name=f.name, description=f.description)
+        for i, f in enumerate(source.filters.order_by("position", "pk"))
+    )
 
 
 @transaction.atomic
@@ -399,6 +406,86 @@ def vraag_move(*, versie: SjabloonVersie, user, vraag: Vraag, direction: str) ->
     _renumber(rows)
     siblings.remove(vraag)
     _renumber(siblings)
+    return True
+
+
+# --- filters -------------------------------------------------------------------------------------
+
+
+def _clean_filter(name: str, description: str) -> tuple[str, str]:
+    name = (name or "").strip()
+    description = (description or "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = _("Give the filter a name.")
+    elif len(name) > FILTER_NAME_MAX:
+        errors["name"] = _("Keep the name under %(max)s characters.") % {"max": FILTER_NAME_MAX}
+    if len(description) > FILTER_DESCRIPTION_MAX:
+        errors["description"] = _("Keep the description under %(max)s characters.") % {
+            "max": FILTER_DESCRIPTION_MAX
+        }
+    if "\x00" in name + description:
+        errors["name"] = _("This text holds a character that cannot be stored.")
+    if errors:
+        raise ValidationError(errors)
+    return name, description
+
+
+def _filter_of(versie: SjabloonVersie, filter_pk: int) -> Filter:
+    found = Filter.objects.filter(versie=versie, pk=filter_pk).first()
+    if found is None:
+        raise ValidationError(_("This filter is not in this version."))
+    return found
+
+
+@transaction.atomic
+def filter_add(*, versie: SjabloonVersie, user, name: str, description: str = "") -> Filter:
+    """A new filter at the end of the draft's filters (a new key)."""
+    versie = _lock_draft(versie, user)
+    name, description = _clean_filter(name, description)
+    last = versie.filters.aggregate(n=Max("position"))["n"]
+    return Filter.objects.create(
+        versie=versie,
+        name=name,
+        description=description,
+        position=0 if last is None else last + 1,
+    )
+
+
+@transaction.atomic
+def filter_update(
+    *, versie: SjabloonVersie, user, filter: Filter, name: str, description: str = ""
+) -> Filter:
+    """Reword a filter of the draft; its key stays, so the versions still match it."""
+    versie = _lock_draft(versie, user)
+    found = _filter_of(versie, filter.pk)
+    found.name, found.description = _clean_filter(name, description)
+    found.save(update_fields=["name", "description"])
+    return found
+
+
+@transaction.atomic
+def filter_delete(*, versie: SjabloonVersie, user, filter: Filter) -> None:
+    """Remove a filter from the draft (earlier versions and past screenings keep it)."""
+    versie = _lock_draft(versie, user)
+    _filter_of(versie, filter.pk).delete()
+    _renumber(versie.filters.order_by("position", "pk"))
+
+
+@transaction.atomic
+def filter_move(*, versie: SjabloonVersie, user, filter: Filter, direction: str) -> bool:
+    """One place up or down; False when it is already first (last)."""
+    if direction not in (UP, DOWN):
+        raise ValidationError(_("Move a filter up or down."))
+    versie = _lock_draft(versie, user)
+    found = _filter_of(versie, filter.pk)
+    rows = list(versie.filters.order_by("position", "pk"))
+    index = next(i for i, f in enumerate(rows) if f.pk == found.pk)
+    other = index - 1 if direction == UP else index + 1
+    if not 0 <= other < len(rows):
+        return False
+    rows[index], rows[other] = rows[other], rows[index]
+    _renumber(rows)
     return True
 
 

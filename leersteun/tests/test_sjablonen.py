@@ -489,8 +489,8 @@ def test_the_version_page_costs_the_same_at_10_and_80_questions(
     # the first request may find the person's memberships (then kept briefly, like the
     # readable dossier ids)
     client.get(url("versie", full, versie))
-    # then: the LSC, the version (with its template), its parts, their questions
-    with django_assert_num_queries(REQUEST_OVERHEAD + 4):
+    # then: the LSC, the version (with its template), its parts, their questions, its filters
+    with django_assert_num_queries(REQUEST_OVERHEAD + 5):
         response = client.get(url("versie", full, versie))
     assert response.status_code == 200
     assert response.context["question_count"] == size

@@ -21,8 +21,14 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import Organisation
 from accounts.roles import OrganisationKind
 from dossier.core.access.organisations import may_manage_templates, require_lsc_staff
-from leersteun.forms.sjablonen import CompareForm, MoveForm, OnderdeelForm, VraagForm
-from leersteun.models import Onderdeel, SjabloonVersie, Vraag
+from leersteun.forms.sjablonen import (
+    CompareForm,
+    FilterForm,
+    MoveForm,
+    OnderdeelForm,
+    VraagForm,
+)
+from leersteun.models import Filter, Onderdeel, SjabloonVersie, Vraag
 from leersteun.selectors import sjablonen as selectors
 from leersteun.services import sjablonen as services
 from samenwerking.forms import apply_validation_error
@@ -152,6 +158,7 @@ def _versie_page(request, lsc, versie, can_manage, *, problems=(), status=200):
             "versie": versie,
             "parts": parts,
             "question_count": len(questions),
+            "filters": selectors.version_filters(versie),
             "is_starter": not own,
             "can_edit": can_manage and own and versie.is_draft,
             "can_manage": can_manage,
@@ -437,3 +444,91 @@ def vraag_move(request, lsc_pk, versie_pk, vraag_pk):
     if not moved:
         messages.info(request, _("This question is already at that end."))
     return _to_versie(lsc, versie, f"vraag-{vraag.pk}")
+
+
+# --- filters -----------------------------------------------------------------------------------
+
+
+def _filter(versie, filter_pk) -> Filter:
+    found = Filter.objects.filter(versie=versie, pk=filter_pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def _filter_form(request, lsc, versie, found=None):
+    initial = {"name": found.name, "description": found.description} if found else None
+    form = FilterForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if found is None:
+                found = services.filter_add(versie=versie, user=request.user, **form.cleaned_data)
+                messages.success(request, _("The filter has been added."))
+            else:
+                found = services.filter_update(
+                    versie=versie, user=request.user, filter=found, **form.cleaned_data
+                )
+                messages.success(request, _("The filter has been saved."))
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        except PermissionDenied as exc:
+            return _refused(request, lsc, versie, exc)
+        else:
+            return _to_versie(lsc, versie, f"filter-{found.pk}")
+    return render(
+        request,
+        "leersteun/sjabloon/filter_form.html",
+        {"lsc": lsc, "versie": versie, "item": found, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+@editing
+def filter_add(request, lsc_pk, versie_pk):
+    lsc, versie = _draft(request, lsc_pk, versie_pk)
+    return _filter_form(request, lsc, versie)
+
+
+@login_required
+@require_http_methods(FORM_METHODS)
+@editing
+def filter_edit(request, lsc_pk, versie_pk, filter_pk):
+    lsc, versie = _draft(request, lsc_pk, versie_pk)
+    return _filter_form(request, lsc, versie, _filter(versie, filter_pk))
+
+
+@login_required
+@require_POST
+@editing
+def filter_delete(request, lsc_pk, versie_pk, filter_pk):
+    lsc, versie = _draft(request, lsc_pk, versie_pk)
+    found = _filter(versie, filter_pk)
+    try:
+        services.filter_delete(versie=versie, user=request.user, filter=found)
+    except PermissionDenied as exc:
+        return _refused(request, lsc, versie, exc)
+    messages.success(request, _("The filter “%(name)s” has been removed.") % {"name": found.name})
+    return _to_versie(lsc, versie, "filters")
+
+
+@login_required
+@require_POST
+@editing
+def filter_move(request, lsc_pk, versie_pk, filter_pk):
+    lsc, versie = _draft(request, lsc_pk, versie_pk)
+    found = _filter(versie, filter_pk)
+    direction = _direction(request)
+    if direction is None:
+        messages.error(request, _("Move a filter up or down."))
+        return _to_versie(lsc, versie, "filters")
+    try:
+        moved = services.filter_move(
+            versie=versie, user=request.user, filter=found, direction=direction
+        )
+    except PermissionDenied as exc:
+        return _refused(request, lsc, versie, exc)
+    if not moved:
+        messages.info(request, _("This filter is already at that end."))
+    return _to_versie(lsc, versie, f"filter-{found.pk}")

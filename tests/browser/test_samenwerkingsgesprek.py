@@ -27,7 +27,7 @@ from leersteun.services.gesprek import (
     previous_school_year,
 )
 from samenwerking.schoolyear import school_year_of
-from tests.browser.conftest import SHOTS
+from tests.browser.conftest import SHOTS, assert_accessible
 from tests.browser.test_documents import login_on
 
 pytestmark = pytest.mark.browser
@@ -52,6 +52,7 @@ def media_root(settings, tmp_path):
 
 
 def shot(page: Page, name: str) -> None:
+    assert_accessible(page)
     os.makedirs(SHOTS, exist_ok=True)
     page.screenshot(path=os.path.join(SHOTS, f"test_gesprek_{name}.png"), full_page=True)
 

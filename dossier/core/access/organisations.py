@@ -62,3 +62,136 @@ def require_lsc_staff(user, lsc_id: int, *, manage: bool = False) -> None:
     allowed = may_manage_templates(user, lsc_id) if manage else may_read_templates(user, lsc_id)
     if not allowed:
         raise Http404
+
+
+# --- the leersteunraad of an LSC (issue 12) -----------------------------------------------------
+# A space per LSC, outside any dossier. Who reads it: the LSC's staff (any LSC role), the
+# directie of every school with an active partnership with the LSC (the school sits in the
+# council), and the council's members with an account while their membership holds. Who writes
+# (members, meetings, allocation rules): the LSC's coördinator only. A school's seat is filled by
+# its directie, or by a person of the school the directie designates (only the directie does).
+
+# The roles that run an LSC's leersteunraad: its coördinator only (an ankerpersoon reads).
+RAAD_MANAGER_ROLES = frozenset({Role.LSC_COORDINATOR})
+
+
+def _raad_seats(user) -> dict[int, frozenset[int]]:
+    """LSC id -> the schools whose directie the person is there (empty for a member in their
+    own name), for each LSC whose council the person sits in or whose affiliated school they
+    direct today: one query (a UNION), kept for the request and briefly cached. Every write of
+    a council member moves the access generation on (``leersteun.services.raad``)."""
+    if not (user.is_authenticated and user.is_active):
+        return {}
+
+    def compute():
+        from django.apps import apps
+        from django.db.models import Exists, F, IntegerField, OuterRef, Q, Value
+
+        from accounts.models import Partnership, active_q
+
+        raad_lid = apps.get_model("leersteun", "RaadLid")
+        affiliated = Partnership.objects.filter(
+            active_q(), partner_id=OuterRef("lsc_id"), school_id=OuterRef("school_id")
+        )
+        members = (
+            raad_lid.objects.filter(active_q(), user=user)
+            .annotate(affiliated=Exists(affiliated))
+            # a school's seat lasts only while the school works with the LSC
+            .filter(~Q(kind=raad_lid.Kind.SCHOOL) | Q(affiliated=True))
+            .annotate(seat_school=Value(None, output_field=IntegerField()))
+            .order_by()
+            .values_list("lsc_id", "seat_school")
+        )
+        directed = [
+            org
+            for org, (kind, roles) in _memberships(user).items()
+            if kind == OrganisationKind.SCHOOL and Role.DIRECTIE in roles
+        ]
+        schools = (
+            Partnership.objects.filter(
+                active_q(), partner_kind=OrganisationKind.LSC, school_id__in=directed
+            )
+            .annotate(seat_school=F("school_id"))
+            .order_by()
+            .values_list("partner_id", "seat_school")
+        )
+        rows: dict[int, set[int]] = {}
+        for lsc_id, school_id in members.union(schools, all=True) if directed else members:
+            seats = rows.setdefault(lsc_id, set())
+            if school_id is not None:
+                seats.add(school_id)
+        return {lsc_id: frozenset(seats) for lsc_id, seats in rows.items()}
+
+    return person_cached(user, "raad_seats", compute)
+
+
+class RaadStanding:
+    """One person's standing in one LSC's leersteunraad, computed once per request."""
+
+    def __init__(self, *, read: bool, manage: bool, schools: frozenset[int]):
+        self.read = read
+        self.manage = manage
+        # the affiliated schools whose directie the person is: they designate its representative
+        self.schools = schools
+
+    def may_designate(self, school_id: int) -> bool:
+        return school_id in self.schools
+
+
+def raad_standing(user, lsc_id: int) -> RaadStanding:
+    """Who reads the council's space: the LSC's staff, the directie of its affiliated schools,
+    its members with an account while active (start_date <= today <= end_date). Who writes it:
+    only the LSC's coördinator (``RAAD_MANAGER_ROLES``); the ankerpersonen read, as the other
+    staff do. Platform administrators get nothing by being one."""
+    roles = organisation_roles(user).get(lsc_id)
+    seats = _raad_seats(user)
+    return RaadStanding(
+        read=roles is not None or lsc_id in seats,
+        manage=bool((roles or frozenset()) & RAAD_MANAGER_ROLES),
+        schools=seats.get(lsc_id, frozenset()),
+    )
+
+
+def require_raad(user, lsc_id: int) -> RaadStanding:
+    """404 unless the person reads the LSC's leersteunraad; their standing otherwise."""
+    standing = raad_standing(user, lsc_id)
+    if not standing.read:
+        raise Http404
+    return standing
+
+
+# --- capacity (issue 12): who sees the LSC's load and who sets its ondersteuners' hours -------
+
+# The roles that see the capacity page of an LSC: its coördinator (every partner school) and its
+# ankerpersonen (the schools whose dossiers they read). Its ondersteuners have their own page.
+CAPACITY_READER_ROLES = frozenset({Role.LSC_COORDINATOR, Role.LSC_ANKERPERSOON})
+
+
+def may_read_capacity(user, lsc_id: int) -> bool:
+    return bool(organisation_roles(user).get(lsc_id, frozenset()) & CAPACITY_READER_ROLES)
+
+
+def may_manage_capacity(user, lsc_id: int) -> bool:
+    """Only the LSC's coördinator sets the ondersteuners' hours and sees every school's load."""
+    return may_manage_templates(user, lsc_id)
+
+
+def require_capacity_reader(user, lsc_id: int) -> bool:
+    """404 unless the person sees the LSC's capacity page; True when they see all of it (the
+    coördinator), False when only their readable schools (an ankerpersoon)."""
+    if not may_read_capacity(user, lsc_id):
+        raise Http404
+    return may_manage_capacity(user, lsc_id)
+
+
+# --- the clusters of an LSC (issue 12) ----------------------------------------------------------
+# Every staff member of the LSC reads its clusters (require_lsc_staff); its ankerpersonen and
+# coördinator make and change them. Which questions a cluster may hold still goes through the
+# readable dossier ids.
+
+CLUSTER_MANAGER_ROLES = frozenset({Role.LSC_ANKERPERSOON, Role.LSC_COORDINATOR})
+
+
+def may_manage_clusters(user, lsc_id: int) -> bool:
+    """An ankerpersoon or the coördinator of the LSC makes, changes and fills its clusters."""
+    return bool(organisation_roles(user).get(lsc_id, frozenset()) & CLUSTER_MANAGER_ROLES)

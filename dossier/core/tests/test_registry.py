@@ -22,7 +22,7 @@ ALL_TABS = [
     "Documenten",
     "Afspraken",
     "Structureel overleg",
-    "Samenwerkingsgesprek",
+    "Leersteun",
     "Rapporten",
     "Toegangsbeheer",
     "Auditlog",
@@ -46,7 +46,7 @@ def tab_labels(client, user, dossier) -> list[str]:
         # the zorgcoördinator reads every section, without access management
         ("zorg_a", ALL_TABS[:8]),
         # the CLB reads signals, consultations and (without its confidential answers) the
-        # samenwerkingsgesprek
+        # samenwerkingsgesprek and the leersteunvragen
         ("clb_medewerker_a", ALL_TABS[:8]),
         # the PBD reads signals but never the consultation notes nor the samenwerkingsgesprek
         ("pbd_begeleider_a", ["Overzicht", "Signalen", *ALL_TABS[3:6], "Rapporten"]),
@@ -124,4 +124,5 @@ def test_reads_and_downloads_are_quiet_on_the_overview():
         "report_downloaded",
         "audit_exported",
         "gesprek_confidential_revealed",
+        "leersteunvragen_exported",
     }
