@@ -2,6 +2,7 @@
 a meeting, written through the sections' own services."""
 
 import datetime
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -376,3 +377,168 @@ def load_leersteun(orgs, users):
                 outcome="done",
                 remark="Gegeven op de pedagogische studiedag van maart.",
             )
+
+
+def load_leersteunvragen(orgs, users):
+    """Leersteunvragen of De Regenboog and Sint-Jozef: two started and clustered across the two
+    schools (their ondersteuner over capacity), a waiting list, one just registered, a
+    team-oriented cluster; and the LSC's leersteunraad with two meetings and an allocation
+    rule."""
+    from leersteun.models import Leersteunvraag
+    from leersteun.selectors.filters import filters_for
+    from leersteun.services.capaciteit import capaciteit_save, vraag_assign
+    from leersteun.services.clusters import cluster_add_vraag, cluster_create
+    from leersteun.services.raad import lid_add, regel_save, vergadering_save
+    from leersteun.services.vragen import Line, vraag_register, vraag_screen
+
+    lsc = orgs["lsc"]
+    if Leersteunvraag.objects.filter(lsc=lsc).exists():
+        return
+    anker, coordinator = users["anker@lsc.demo"], users["coordinator@lsc.demo"]
+    ondersteuner = users["ondersteuner@lsc.demo"]
+    regenboog = Dossier.objects.get(school=orgs["regenboog"])
+    sintjozef = Dossier.objects.get(school=orgs["sintjozef"])
+    zorg = users["zorg@regenboog.demo"]
+    thema = {t.name: t for t in Thema.objects.all()}
+    lezen = [t for name, t in thema.items() if name.startswith("Leren")][:1]
+    welzijn = [t for name, t in thema.items() if name.startswith("Welbevinden")][:1]
+    filters = filters_for(lsc.pk)
+
+    def register(dossier, user, *, themas, **fields):
+        return vraag_register(
+            dossier=dossier, user=user, access=user_flags(user, dossier), themas=themas, **fields
+        )
+
+    def screen(vraag, decision, reason=""):
+        lines = [Line(filter=f, state="met") for f in filters]
+        return vraag_screen(
+            vraag=vraag,
+            user=anker,
+            access=user_flags(anker, vraag.dossier),
+            lines=lines,
+            decision=decision,
+            reason=reason,
+        )
+
+    lezen_3b = register(
+        regenboog,
+        zorg,
+        themas=lezen,
+        level="leerkracht",
+        owner="leerkracht",
+        label="Klas 3B",
+        leervraag="Hoe differentieer ik bij begrijpend lezen zonder drie aparte lessen te geven?",
+        phase_0_1="Leesgroepen op niveau en een leesplan voor de hele klas.",
+        phase_2_3="De zorgleerkracht leest twee keer per week mee met de zwakste groep.",
+        domains=["onderwijskunde", "coaching"],
+    )
+    lezen_4 = register(
+        sintjozef,
+        anker,
+        themas=lezen,
+        level="leerkracht",
+        owner="zorgcoordinator",
+        label="Vierde leerjaar",
+        leervraag="Het team zoekt een aanpak voor teksten in wereldoriëntatie voor zwakke lezers.",
+        phase_0_1="Voorleessoftware staat op alle laptops.",
+        domains=["onderwijskunde"],
+    )
+    wacht_5a = register(
+        regenboog,
+        zorg,
+        themas=lezen,
+        level="leerling",
+        owner="zorgcoordinator",
+        label="L.V. 5A",
+        leervraag="Welke redelijke aanpassingen helpen bij toetsen en taken?",
+        verslag="iac",
+        verslag_type="basisaanbod",
+        domains=["doelgroep"],
+    )
+    wacht_2b = register(
+        sintjozef,
+        anker,
+        themas=welzijn,
+        level="leerling",
+        owner="leerkracht",
+        label="Groep 2B",
+        leervraag="Hoe begeleiden we een leerling die vaak overprikkeld raakt in de klas?",
+        verslag="gc",
+        domains=["inclusie", "doelgroep"],
+    )
+    register(
+        regenboog,
+        zorg,
+        themas=welzijn,
+        level="schoolteam",
+        owner="directie",
+        label="Schoolteam",
+        leervraag="Hoe bouwen we als team aan een rustig klasklimaat na de speeltijden?",
+        domains=["inclusie", "coaching"],
+    )
+    for vraag in (lezen_3b, lezen_4):
+        screen(vraag, "opgestart")
+    screen(wacht_5a, "wachtlijst")
+    screen(wacht_2b, "wachtlijst")
+    # the demo is loaded in one go: let the first one have waited since the autumn holiday
+    Leersteunvraag.objects.filter(pk=wacht_5a.pk).update(
+        waiting_since=timezone.now() - datetime.timedelta(days=34)
+    )
+    for vraag, hours in ((lezen_3b, "3"), (lezen_4, "2")):
+        vraag_assign(
+            vraag=vraag,
+            access=user_flags(anker, vraag.dossier),
+            user=anker,
+            priority="hoog",
+            ondersteuner=ondersteuner,
+            estimated_hours=Decimal(hours),
+        )
+    capaciteit_save(lsc_id=lsc.pk, user=coordinator, hours={ondersteuner.pk: Decimal("4")})
+    lezen_cluster = cluster_create(
+        lsc=lsc,
+        user=anker,
+        title="Begrijpend lezen in de tweede en derde graad",
+        approach="leerkracht",
+        plan="Vier co-teachingmomenten per school, daarna een intervisie met de leerkrachten.",
+        ondersteuner=ondersteuner,
+        estimated_hours=Decimal("5"),
+    )
+    for vraag in (lezen_3b, lezen_4):
+        cluster_add_vraag(cluster=lezen_cluster, vraag_id=vraag.pk, user=anker)
+    cluster_create(
+        lsc=lsc,
+        user=anker,
+        title="Rustig klasklimaat",
+        approach="schoolteam",
+        plan="Een teamvorming en twee klasobservaties met nabespreking.",
+    )
+
+    # the leersteunraad: a parents' representative, two meetings, an allocation rule
+    lid_add(lsc=lsc, user=coordinator, kind="ouders", name="Vertegenwoordiger van de ouderraden")
+    today = timezone.localdate()
+    schools = [orgs["regenboog"].pk, orgs["sintjozef"].pk]
+    vergadering_save(
+        lsc=lsc,
+        user=coordinator,
+        date=today - datetime.timedelta(days=70),
+        agenda="1. Werking van het LSC\n2. Verdeling van de leersteun",
+        decisions="De uren worden verdeeld naar het aantal leerlingen met een verslag.",
+        present_schools=schools,
+    )
+    eerste = vergadering_save(
+        lsc=lsc,
+        user=coordinator,
+        date=today - datetime.timedelta(days=10),
+        agenda="1. Cijfers van het eerste trimester\n2. De wachtlijst",
+        decisions="Vragen rond lezen worden voortaan gebundeld per graad.",
+        present_schools=schools[:1],
+    )
+    regel_save(
+        lsc=lsc,
+        user=coordinator,
+        title="Basisverdeling",
+        text="Elke school krijgt minstens twee uur per week, de rest naar het aantal verslagen.",
+        school=orgs["regenboog"],
+        hours_per_week=Decimal("4"),
+        decided_in=eerste,
+    )

@@ -21,6 +21,7 @@ from dossier.core.services import AccessLevel, access_grant
 from samenwerking.demo.content import (
     load_consultations,
     load_leersteun,
+    load_leersteunvragen,
     load_sharing,
     load_signals,
 )
@@ -136,6 +137,7 @@ class Command(BaseCommand):
         load_consultations(orgs, users)
         load_sharing(orgs, users)
         load_leersteun(orgs, users)
+        load_leersteunvragen(orgs, users)
 
     @staticmethod
     def _has_grant(dossier, user) -> bool:
