@@ -14,8 +14,8 @@ from dossier.core.models import Dossier
 from dossier.core.services import audit_record
 from dossier.documenten.models import Document, DocumentVersie
 from dossier.documenten.section import DOCUMENT_DOWNLOADED
-from dossier.documenten.uploads import check_upload
 from samenwerking.schoolyear import validate_school_year
+from samenwerking.uploads import check_upload
 from samenwerking.versions import next_version_number
 
 logger = logging.getLogger(__name__)

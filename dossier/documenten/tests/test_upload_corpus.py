@@ -27,7 +27,6 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from dossier.core.access import user_flags
-from dossier.documenten import uploads
 from dossier.documenten.models import Document, DocumentVersie
 from dossier.documenten.services import document_new_version
 from dossier.documenten.tests.test_uploads import (
@@ -37,7 +36,8 @@ from dossier.documenten.tests.test_uploads import (
     stored_files,
     upload,
 )
-from dossier.documenten.uploads import check_upload
+from samenwerking import uploads
+from samenwerking.uploads import check_upload
 
 
 @pytest.fixture(autouse=True)

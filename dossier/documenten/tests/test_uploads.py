@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from dossier.core.access import user_flags
 from dossier.documenten.models import Document, DocumentVersie
 from dossier.documenten.services import document_new_version, document_upload
-from dossier.documenten.uploads import ALLOWED, check_upload, max_upload_bytes, safe_filename
+from samenwerking.uploads import ALLOWED, check_upload, max_upload_bytes, safe_filename
 
 # --- real files, built in memory -----------------------------------------------------------------
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
-from dossier.documenten.uploads.limits import _OLE_MAGIC, ALLOWED
-from dossier.documenten.uploads.reasons import (
+from samenwerking.uploads.limits import _OLE_MAGIC, ALLOWED
+from samenwerking.uploads.reasons import (
     _mismatch,
     _office_active,
     _office_damaged,

@@ -10,8 +10,8 @@ import zlib
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from dossier.documenten.uploads.limits import _CHUNK, max_image_pixels
-from dossier.documenten.uploads.reasons import (
+from samenwerking.uploads.limits import _CHUNK, max_image_pixels
+from samenwerking.uploads.reasons import (
     _image_damaged,
     _image_too_large,
     _image_trailing,

@@ -32,7 +32,7 @@ from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from dossier.documenten.uploads.archives import (  # noqa: F401 - the package's names
+from samenwerking.uploads.archives import (  # noqa: F401 - the package's names
     _MACRO_EXTENSIONS,
     _MACRO_PART_NAMES,
     _MARKUP_EXTENSIONS,
@@ -62,7 +62,7 @@ from dossier.documenten.uploads.archives import (  # noqa: F401 - the package's 
     _stream,
     _xml_parser,
 )
-from dossier.documenten.uploads.compound import (  # noqa: F401 - the package's names
+from samenwerking.uploads.compound import (  # noqa: F401 - the package's names
     _DOC_FIELD,
     _DOC_FIELD_UTF16,
     _ENDOFCHAIN,
@@ -79,7 +79,7 @@ from dossier.documenten.uploads.compound import (  # noqa: F401 - the package's 
     _CompoundError,
     _Entry,
 )
-from dossier.documenten.uploads.images import (  # noqa: F401 - the package's names
+from samenwerking.uploads.images import (  # noqa: F401 - the package's names
     _ADAM7,
     _PNG_CHANNELS,
     _check_image,
@@ -88,7 +88,7 @@ from dossier.documenten.uploads.images import (  # noqa: F401 - the package's na
     _check_text,
     _png_chunks,
 )
-from dossier.documenten.uploads.limits import (  # noqa: F401 - the package's names
+from samenwerking.uploads.limits import (  # noqa: F401 - the package's names
     _CHUNK,
     _EXECUTABLE_MAGIC,
     _OLE_MAGIC,
@@ -106,7 +106,7 @@ from dossier.documenten.uploads.limits import (  # noqa: F401 - the package's na
     max_upload_bytes,
     safe_filename,
 )
-from dossier.documenten.uploads.markup import (  # noqa: F401 - the package's names
+from samenwerking.uploads.markup import (  # noqa: F401 - the package's names
     _HANDLER,
     _MARKUP_OVERLAP,
     _NS_TAG,
@@ -124,7 +124,7 @@ from dossier.documenten.uploads.markup import (  # noqa: F401 - the package's na
     _scheme,
     _Windows,
 )
-from dossier.documenten.uploads.parts import (  # noqa: F401 - the package's names
+from samenwerking.uploads.parts import (  # noqa: F401 - the package's names
     _FORMULA,
     _ODF_ACTIVE_ELEMENTS,
     _ODF_DDE_ELEMENTS,
@@ -141,7 +141,7 @@ from dossier.documenten.uploads.parts import (  # noqa: F401 - the package's nam
     _package_family,
     _WordFields,
 )
-from dossier.documenten.uploads.pdf import (  # noqa: F401 - the package's names
+from samenwerking.uploads.pdf import (  # noqa: F401 - the package's names
     _PDF_DELIMITER,
     _PDF_ESCAPED,
     _PDF_HEX,
@@ -158,7 +158,7 @@ from dossier.documenten.uploads.pdf import (  # noqa: F401 - the package's names
     _scan_pdf_names,
     _walk_pdf,
 )
-from dossier.documenten.uploads.reasons import (  # noqa: F401 - the package's names
+from samenwerking.uploads.reasons import (  # noqa: F401 - the package's names
     _image_damaged,
     _image_too_large,
     _image_trailing,

@@ -11,15 +11,15 @@ from xml.parsers import expat
 
 from django.core.exceptions import ValidationError
 
-from dossier.documenten.uploads.limits import (
+from samenwerking.uploads.limits import (
     _CHUNK,
     _ZIP_MAGIC,
     MAX_COMPRESSION_RATIO,
     MAX_UNPACKED_BYTES,
     RATIO_FLOOR_BYTES,
 )
-from dossier.documenten.uploads.markup import _check_link, _chunks, _MarkupScan, _scheme
-from dossier.documenten.uploads.reasons import (
+from samenwerking.uploads.markup import _check_link, _chunks, _MarkupScan, _scheme
+from samenwerking.uploads.reasons import (
     _office_active,
     _office_damaged,
     _office_external,

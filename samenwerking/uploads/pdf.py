@@ -8,8 +8,8 @@ import warnings
 
 from django.core.exceptions import ValidationError
 
-from dossier.documenten.uploads.markup import _check_link, _chunks, _Windows
-from dossier.documenten.uploads.reasons import (
+from samenwerking.uploads.markup import _check_link, _chunks, _Windows
+from samenwerking.uploads.reasons import (
     _pdf_action,
     _pdf_auto_action,
     _pdf_embedded,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from dossier.documenten.uploads.limits import _CHUNK, _SAFE_SCHEMES
-from dossier.documenten.uploads.reasons import _markup, _unsafe_link
+from samenwerking.uploads.limits import _CHUNK, _SAFE_SCHEMES
+from samenwerking.uploads.reasons import _markup, _unsafe_link
 
 # --- streaming search ------------------------------------------------------------------------
 

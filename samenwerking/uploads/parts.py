@@ -12,7 +12,7 @@ from xml.parsers import expat
 
 from django.core.exceptions import ValidationError
 
-from dossier.documenten.uploads.archives import (
+from samenwerking.uploads.archives import (
     _MACRO_EXTENSIONS,
     _MACRO_PART_NAMES,
     _MARKUP_EXTENSIONS,
@@ -36,7 +36,7 @@ from dossier.documenten.uploads.archives import (
     _stream,
     _xml_parser,
 )
-from dossier.documenten.uploads.limits import (
+from samenwerking.uploads.limits import (
     _EXECUTABLE_MAGIC,
     _OLE_MAGIC,
     _ZIP_MAGIC,
@@ -46,14 +46,14 @@ from dossier.documenten.uploads.limits import (
     MAX_UNPACKED_BYTES,
     max_upload_bytes,
 )
-from dossier.documenten.uploads.markup import (
+from samenwerking.uploads.markup import (
     _MARKUP_OVERLAP,
     _check_link,
     _MarkupScan,
     _scheme,
     _Windows,
 )
-from dossier.documenten.uploads.reasons import (
+from samenwerking.uploads.reasons import (
     _mismatch,
     _office_active,
     _office_damaged,
