@@ -804,3 +804,38 @@ class Toewijzingsregel(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def _raad_document_path(instance, filename: str) -> str:
+    """A random name: the original name is kept in the database, never in the path."""
+    import secrets
+
+    return f"leersteunraad/{timezone.now():%Y/%m}/{secrets.token_urlsafe(24)}"
+
+
+class RaadDocument(models.Model):
+    """A document of a meeting of the leersteunraad (a note, a presentation, the figures):
+    checked by its content like every upload, stored through the storage API, downloaded only
+    through its view."""
+
+    vergadering = models.ForeignKey(
+        RaadVergadering, on_delete=models.CASCADE, related_name="documenten"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    file = models.FileField(upload_to=_raad_document_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document of the leersteunraad")
+        verbose_name_plural = _("documents of the leersteunraad")
+        ordering = ["vergadering", "title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -122,6 +122,21 @@ urlpatterns = [
         raad_views.raad_vergadering_edit,
         name="raad_vergadering_edit",
     ),
+    path(
+        f"{RAAD}vergaderingen/<int:vergadering_pk>/documenten/nieuw/",
+        raad_views.raad_document_add,
+        name="raad_document_add",
+    ),
+    path(
+        f"{RAAD}vergaderingen/<int:vergadering_pk>/documenten/<int:document_pk>/",
+        raad_views.raad_document_download,
+        name="raad_document",
+    ),
+    path(
+        f"{RAAD}vergaderingen/<int:vergadering_pk>/documenten/<int:document_pk>/verwijderen/",
+        raad_views.raad_document_delete,
+        name="raad_document_delete",
+    ),
     path(f"{RAAD}regels/nieuw/", raad_views.raad_regel_add, name="raad_regel_add"),
     path(
         f"{RAAD}regels/<int:regel_pk>/bewerken/",

@@ -587,6 +587,23 @@ def _today():
     return timezone.localdate()
 
 
+def raad_document_kwargs(region):
+    """A meeting of LSC A's council with one plain-text document."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from leersteun.models import RaadVergadering
+    from leersteun.services.raad import raad_document_add
+
+    kwargs = raad_kwargs(region, vergadering=True)
+    document = raad_document_add(
+        vergadering=RaadVergadering.objects.get(pk=kwargs["vergadering_pk"]),
+        user=region.lsc_coordinator_a,
+        title="Cijfers",
+        uploaded=SimpleUploadedFile("cijfers.txt", b"Uren per school\n", "text/plain"),
+    )
+    return kwargs | {"document_pk": document.pk}
+
+
 MATRIX: dict[str, Case] = {
     # --- the dossier ---------------------------------------------------------------------------
     "dossier:mijn_dossiers": Case({"GET": everyone(200), "POST": everyone(405)}, GET),
@@ -888,6 +905,16 @@ MATRIX: dict[str, Case] = {
         {"GET": raad_readers(200)},
         GET,
         kwargs=lambda region: raad_kwargs(region, vergadering=True),
+    ),
+    # an empty POST: the form's errors (400); a reader's POST 403
+    "leersteun:raad_document_add": Case(
+        {"POST": raad_writers(400)},
+        POST,
+        kwargs=lambda region: raad_kwargs(region, vergadering=True),
+    ),
+    "leersteun:raad_document": Case({"GET": raad_readers(200)}, GET, kwargs=raad_document_kwargs),
+    "leersteun:raad_document_delete": Case(
+        {"POST": raad_writers(302)}, POST, kwargs=raad_document_kwargs
     ),
     "leersteun:raad_vergadering_edit": Case(
         {"GET": raad_writers(200), "POST": raad_writers(400)},

@@ -156,3 +156,11 @@ class FiguresFilter(forms.Form):
         self.fields["schooljaar"].error_messages["invalid_choice"] = _(
             "Choose one of the school years in the list."
         )
+
+
+class DocumentForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, Word, Excel, PowerPoint, OpenDocument, PNG, JPEG or plain text."),
+    )

@@ -33,7 +33,13 @@ from django.db.models.functions import Extract
 from django.utils import timezone
 
 from accounts.models import Membership, Organisation, active_q
-from leersteun.models import Leersteunvraag, RaadLid, RaadVergadering, Toewijzingsregel
+from leersteun.models import (
+    Leersteunvraag,
+    RaadDocument,
+    RaadLid,
+    RaadVergadering,
+    Toewijzingsregel,
+)
 from leersteun.workflow import RUNNING_STATUSES, Status
 
 
@@ -137,9 +143,16 @@ def raad_vergadering(lsc_id: int, pk: int) -> RaadVergadering | None:
                 ),
             ),
             Prefetch("regels", queryset=Toewijzingsregel.objects.select_related("school")),
+            Prefetch("documenten", queryset=RaadDocument.objects.select_related("uploaded_by")),
         )
         .first()
     )
+
+
+def raad_document(lsc_id: int, vergadering_pk: int, document_pk: int) -> RaadDocument | None:
+    return RaadDocument.objects.filter(
+        pk=document_pk, vergadering_id=vergadering_pk, vergadering__lsc_id=lsc_id
+    ).first()
 
 
 def raad_regels(lsc_id: int):

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +26,8 @@ from accounts.models import Membership, Organisation, Partnership, User, active_
 from accounts.roles import OrganisationKind
 from dossier.core.access import access_changed
 from dossier.core.access.organisations import raad_standing
-from leersteun.models import RaadLid, RaadVergadering, Toewijzingsregel
+from leersteun.models import RaadDocument, RaadLid, RaadVergadering, Toewijzingsregel
+from samenwerking.uploads import check_upload
 
 NAME_MAX = 200
 TITLE_MAX = 200
@@ -317,3 +319,44 @@ def regel_save(
         regel.school, regel.hours_per_week, regel.decided_in = school, hours_per_week, decided_in
         regel.save()
     return regel
+
+
+# --- documents of a meeting ------------------------------------------------------------------
+
+
+@transaction.atomic
+def raad_document_add(*, vergadering: RaadVergadering, user, title: str, uploaded) -> RaadDocument:
+    """Attach a document to a meeting; the file is checked by its content (every upload of the
+    platform is) before anything is written, and nothing stays half-written."""
+    _require_manager(user, vergadering.lsc)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Give the document a title.")})
+    checked = check_upload(uploaded)
+    document = RaadDocument(
+        vergadering=vergadering,
+        title=title[:200],
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=user,
+    )
+    document.file.save(checked.name, ContentFile(checked.content), save=False)
+    try:
+        document.full_clean(exclude=["file"])
+        document.save()
+    except Exception:
+        document.file.delete(save=False)
+        raise
+    return document
+
+
+@transaction.atomic
+def raad_document_delete(*, document: RaadDocument, user) -> None:
+    """Remove a document of a meeting, its file after the transaction holds."""
+    _require_manager(user, document.vergadering.lsc)
+    stored = document.file.name
+    storage = document.file.storage
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(stored))

@@ -470,3 +470,87 @@ def test_no_one_outside_reads_the_figures(client, db):
     assert (
         client.get(reverse("leersteun:raad_cijfers", kwargs={"lsc_pk": lsc.pk})).status_code == 404
     )
+
+
+# --- documents of a meeting -------------------------------------------------------------------
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    return tmp_path
+
+
+def _meeting(region):
+    from leersteun.services.raad import vergadering_save
+
+    return vergadering_save(
+        lsc=region.lsc_a,
+        user=region.lsc_coordinator_a,
+        date=timezone.localdate(),
+        agenda="De verdeling van de uren",
+    )
+
+
+def test_the_coordinator_adds_a_document_and_the_members_download_it(client, full, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from leersteun.models import RaadDocument
+
+    region = full
+    meeting = _meeting(region)
+    log_in(client, region.lsc_coordinator_a)
+    base = f"/lsc/{region.lsc_a.pk}/leersteunraad/vergaderingen/{meeting.pk}/"
+    response = client.post(
+        f"{base}documenten/nieuw/",
+        {"title": "Cijfers", "file": SimpleUploadedFile("cijfers.txt", b"Uren per school\n")},
+    )
+    assert response.status_code == 302
+    document = RaadDocument.objects.get()
+    assert (document.title, document.original_name, document.size) == ("Cijfers", "cijfers.txt", 16)
+    log_in(client, region.directie_a)
+    download = client.get(f"{base}documenten/{document.pk}/")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content) == b"Uren per school\n"
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert "attachment" in download["Content-Disposition"]
+    # someone outside the council gets nothing
+    log_in(client, region.clb_medewerker_a)
+    assert client.get(f"{base}documenten/{document.pk}/").status_code == 404
+
+
+def test_a_hostile_file_is_refused_and_nothing_is_written(client, full, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from leersteun.models import RaadDocument
+
+    region = full
+    meeting = _meeting(region)
+    log_in(client, region.lsc_coordinator_a)
+    base = f"/lsc/{region.lsc_a.pk}/leersteunraad/vergaderingen/{meeting.pk}/"
+    for name, content in (
+        ("notulen.pdf", b"MZ\x90\x00 not a pdf at all"),
+        ("script.html", b"<script>alert(1)</script>"),
+        ("leeg.txt", b""),
+    ):
+        response = client.post(
+            f"{base}documenten/nieuw/",
+            {"title": "Notulen", "file": SimpleUploadedFile(name, content)},
+        )
+        assert response.status_code == 400, name
+    assert not RaadDocument.objects.exists()
+    assert not any(media.rglob("*"))
+
+
+def test_only_the_coordinator_adds_or_removes_documents(client, full, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    region = full
+    meeting = _meeting(region)
+    log_in(client, region.lsc_anker_a)
+    base = f"/lsc/{region.lsc_a.pk}/leersteunraad/vergaderingen/{meeting.pk}/"
+    response = client.post(
+        f"{base}documenten/nieuw/",
+        {"title": "Cijfers", "file": SimpleUploadedFile("cijfers.txt", b"Uren\n")},
+    )
+    assert response.status_code == 403

@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from accounts.roles import OrganisationKind
 from dossier.core.access.organisations import RaadStanding, require_raad
 from leersteun.forms.raad import (
     AfgevaardigdeForm,
+    DocumentForm,
     FiguresFilter,
     LidForm,
     RegelForm,
@@ -175,8 +176,82 @@ def raad_vergadering(request, lsc_pk, vergadering_pk):
     return render(
         request,
         "leersteun/raad/vergadering.html",
-        {"lsc": lsc, "standing": standing, "vergadering": vergadering},
+        {
+            "lsc": lsc,
+            "standing": standing,
+            "vergadering": vergadering,
+            "document_form": DocumentForm() if standing.manage else None,
+        },
     )
+
+
+def _vergadering_of(lsc, vergadering_pk):
+    vergadering = selectors.raad_vergadering(lsc.pk, vergadering_pk)
+    if vergadering is None:
+        raise Http404
+    vergadering.lsc = lsc
+    return vergadering
+
+
+@login_required
+@require_POST
+def raad_document_add(request, lsc_pk, vergadering_pk):
+    lsc, standing = _raad(request, lsc_pk, manage=True)
+    vergadering = _vergadering_of(lsc, vergadering_pk)
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.raad_document_add(
+                vergadering=vergadering,
+                user=request.user,
+                title=form.cleaned_data["title"],
+                uploaded=form.cleaned_data["file"],
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("The document has been added to the meeting."))
+            return redirect(
+                "leersteun:raad_vergadering", lsc_pk=lsc.pk, vergadering_pk=vergadering.pk
+            )
+    return render(
+        request,
+        "leersteun/raad/vergadering.html",
+        {"lsc": lsc, "standing": standing, "vergadering": vergadering, "document_form": form},
+        status=400,
+    )
+
+
+@login_required
+@require_safe
+def raad_document_download(request, lsc_pk, vergadering_pk, document_pk):
+    lsc, _standing = _raad(request, lsc_pk)
+    document = selectors.raad_document(lsc.pk, vergadering_pk, document_pk)
+    if document is None:
+        raise Http404
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def raad_document_delete(request, lsc_pk, vergadering_pk, document_pk):
+    lsc, _standing = _raad(request, lsc_pk, manage=True)
+    document = selectors.raad_document(lsc.pk, vergadering_pk, document_pk)
+    if document is None:
+        raise Http404
+    document.vergadering.lsc = lsc
+    services.raad_document_delete(document=document, user=request.user)
+    messages.success(request, _("The document has been removed."))
+    return redirect("leersteun:raad_vergadering", lsc_pk=lsc.pk, vergadering_pk=vergadering_pk)
 
 
 def _vergadering_form(request, lsc, vergadering=None):
