@@ -715,6 +715,7 @@ def test_the_download_is_a_private_pdf_attachment_and_is_audited(client, region,
     )
     assert response["Cache-Control"] == "no-store"
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     body = b"".join(response.streaming_content)
     assert body.startswith(b"%PDF-")
     assert len(body) == done_report.size
