@@ -21,6 +21,17 @@ from dossier.core.models import Dossier
 from leersteun.workflow import Status
 
 
+def lsc_field(on_delete, **kwargs) -> models.ForeignKey:
+    """The LSC a row belongs to: an organisation of that kind, without a reverse accessor."""
+    return models.ForeignKey(
+        Organisation,
+        on_delete=on_delete,
+        related_name="+",
+        limit_choices_to={"kind": OrganisationKind.LSC},
+        **kwargs,
+    )
+
+
 class Sjabloon(models.Model):
     """The template of one LSC's samenwerkingsgesprek (``lsc`` empty: the starter template)."""
 
@@ -200,13 +211,7 @@ class Gesprek(models.Model):
         AFGEROND = "afgerond", _("Concluded")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="gesprekken")
-    lsc = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"kind": OrganisationKind.LSC},
-        verbose_name=_("LSC"),
-    )
+    lsc = lsc_field(models.PROTECT, verbose_name=_("LSC"))
     school_year = models.CharField(_("school year"), max_length=9)
     versie = models.ForeignKey(SjabloonVersie, on_delete=models.PROTECT, related_name="gesprekken")
     previous = models.ForeignKey(
@@ -391,12 +396,7 @@ class Cluster(models.Model):
         LEERKRACHT = "leerkracht", _("Teacher-oriented")
         SCHOOLTEAM = "schoolteam", _("Team-oriented")
 
-    lsc = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"kind": OrganisationKind.LSC},
-    )
+    lsc = lsc_field(models.PROTECT)
     title = models.CharField(_("title"), max_length=200)
     approach = models.CharField(_("approach"), max_length=20, choices=Approach.choices)
     plan = models.TextField(_("plan"), max_length=4000, blank=True)
@@ -473,13 +473,7 @@ class Leersteunvraag(models.Model):
         LOW = "laag", _("Low")
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="leersteunvragen")
-    lsc = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        related_name="+",
-        limit_choices_to={"kind": OrganisationKind.LSC},
-        verbose_name=_("LSC"),
-    )
+    lsc = lsc_field(models.PROTECT, verbose_name=_("LSC"))
     school_year = models.CharField(_("school year"), max_length=9)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     owner = models.CharField(_("who owns the question"), max_length=30, choices=Owner.choices)
@@ -647,12 +641,7 @@ class VraagGebeurtenis(models.Model):
 class Capaciteit(models.Model):
     """The hours per week an ondersteuner gives for an LSC (set by the coördinator)."""
 
-    lsc = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        related_name="+",
-        limit_choices_to={"kind": OrganisationKind.LSC},
-    )
+    lsc = lsc_field(models.CASCADE)
     ondersteuner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
@@ -690,12 +679,7 @@ class RaadLid(models.Model):
         ONDERSTEUNERS = "ondersteuners", _("Ondersteuners' representative")
         ANDERE = "andere", _("Other member")
 
-    lsc = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        related_name="+",
-        limit_choices_to={"kind": OrganisationKind.LSC},
-    )
+    lsc = lsc_field(models.CASCADE)
     kind = models.CharField(_("kind of member"), max_length=20, choices=Kind.choices)
     school = models.ForeignKey(
         Organisation,
@@ -729,12 +713,7 @@ class RaadLid(models.Model):
 class RaadVergadering(models.Model):
     """A meeting of the leersteunraad."""
 
-    lsc = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        related_name="+",
-        limit_choices_to={"kind": OrganisationKind.LSC},
-    )
+    lsc = lsc_field(models.CASCADE)
     date = models.DateField(_("date"))
     agenda = models.TextField(_("agenda"), max_length=4000)
     decisions = models.TextField(_("decisions"), max_length=4000, blank=True)
@@ -759,12 +738,7 @@ class Toewijzingsregel(models.Model):
     """An allocation rule the leersteunraad decided: in words, and the hours per week a school
     gets when the rule sets them."""
 
-    lsc = models.ForeignKey(
-        Organisation,
-        on_delete=models.CASCADE,
-        related_name="+",
-        limit_choices_to={"kind": OrganisationKind.LSC},
-    )
+    lsc = lsc_field(models.CASCADE)
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("the rule"), max_length=4000)
     school = models.ForeignKey(
