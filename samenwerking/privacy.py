@@ -9,8 +9,11 @@ import re
 
 from django.utils.translation import gettext as _
 
-# A Belgian national register number: 11 digits, often written 85.07.30-033.61 or 850730 033 61.
-_RRN = re.compile(r"(?<!\d)(\d{2})[.\s-]?(\d{2})[.\s-]?(\d{2})[-.\s]?(\d{3})[.\s-]?(\d{2})(?!\d)")
+# A Belgian national register number: 11 digits, often written 85.07.30-033.61 or 850730 033 61
+# (not after a "+": +32470123456 is a phone number).
+_RRN = re.compile(
+    r"(?<![\d+])(\d{2})[.\s-]?(\d{2})[.\s-]?(\d{2})[-.\s]?(\d{3})[.\s-]?(\d{2})(?!\d)"
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", re.UNICODE)
 # A stretch that could be a Belgian phone number: +32, 0032 (optionally with "(0)") or 0, then
 # digits with spaces, dots, dashes or slashes. Whether it is one is decided by its digits.
@@ -63,12 +66,32 @@ def is_valid_rijksregisternummer(digits: str) -> bool:
     return 97 - int("2" + digits[:9]) % 97 == check
 
 
+def _plausible_birth_date(digits: str) -> bool:
+    """YYMMDD that a national register number can start with: a month 0-12 (0 for a date not
+    known), or that month plus 20 or 40 (a bis number), and a day 0-31."""
+    month, day = int(digits[2:4]), int(digits[4:6])
+    return month % 20 <= 12 and month <= 52 and day <= 31
+
+
 def find_rijksregisternummers(text: str) -> list[str]:
+    """Whatever is written like a national register number, whatever its check digits.
+
+    A typo in a real number still points to one pupil, so the check does not decide alone: a
+    number with the check is refused, and so is one written with the dots or dashes of the
+    format (85.07.30-033.61, 850730-033-61), and eleven digits, bare or grouped with spaces
+    (85073003361, 85 07 30 033 61), that start with a birth date. Shorter numbers (amounts,
+    years, a school's instellingsnummer) and longer runs of digits never match.
+    """
     found = []
     for match in _RRN.finditer(text or ""):
         digits = "".join(match.groups())
-        if is_valid_rijksregisternummer(digits):
-            found.append(match.group(0))
+        written = match.group(0)
+        if (
+            is_valid_rijksregisternummer(digits)
+            or _plausible_birth_date(digits)
+            or any(mark in written for mark in ".-")
+        ):
+            found.append(written)
     return found
 
 

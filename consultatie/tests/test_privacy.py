@@ -6,6 +6,7 @@ every such text in every field and to write nothing.
 """
 
 import datetime
+import re
 import string
 
 import pytest
@@ -164,11 +165,92 @@ def test_the_born_from_2000_check_is_accepted(born, serial):
     assert find_rijksregisternummers(number) == [number]
 
 
-@given(digits=eleven_digits, writing=st.sampled_from(WRITINGS))
-def test_eleven_digits_with_a_wrong_check_are_not_a_national_register_number(digits, writing):
+def with_dashes(digits: str) -> str:
+    return f"{digits[0:6]}-{digits[6:9]}-{digits[9:11]}"
+
+
+def with_dots_only(digits: str) -> str:
+    return f"{digits[0:2]}.{digits[2:4]}.{digits[4:6]}.{digits[6:9]}.{digits[9:11]}"
+
+
+def with_dash_and_spaces(digits: str) -> str:
+    return f"{digits[0:6]}-{digits[6:9]} {digits[9:11]}"
+
+
+# Written with the dots or dashes of the format: refused whatever the digits.
+MARKED_WRITINGS = [with_dots_and_dash, with_dashes, with_dots_only, with_dash_and_spaces]
+ALL_WRITINGS = WRITINGS + MARKED_WRITINGS
+
+
+@st.composite
+def birth_dates_with_any_check(draw) -> str:
+    """11 digits that start with a birth date (a bis number's month too) and end in any
+    serial and any check digits: a real number with a typo."""
+    year = draw(st.integers(0, 99))
+    month = draw(st.integers(0, 12)) + draw(st.sampled_from([0, 20, 40]))
+    day = draw(st.integers(0, 31))
+    serial = draw(st.integers(0, 999))
+    check = draw(st.integers(0, 99))
+    return f"{year:02d}{month:02d}{day:02d}{serial:03d}{check:02d}"
+
+
+@given(digits=birth_dates_with_any_check(), writing=st.sampled_from(ALL_WRITINGS))
+@example(digits="85073003361", writing=with_dots_and_dash)  # the typo of issue 13
+@example(digits="85073003361", writing=with_dashes)
+@example(digits="85073003361", writing=with_spaces)
+@example(digits="85073003361", writing=str)
+def test_a_birth_date_number_is_found_whatever_its_check_digits(digits, writing):
+    written = writing(digits)
+    text = f"Leerling met rijksregisternummer {written} besproken."
+    assert find_rijksregisternummers(text) == [written]
+    assert gettext("a national register number") in find_identifiers(text)
+
+
+@given(digits=eleven_digits, writing=st.sampled_from(MARKED_WRITINGS))
+@example(digits="99999999999", writing=with_dots_and_dash)
+def test_the_written_format_with_dots_or_dashes_is_found_whatever_its_digits(digits, writing):
+    written = writing(digits)
+    assert find_rijksregisternummers(f"nummer {written} in de lijst") == [written]
+
+
+@given(digits=eleven_digits, writing=st.sampled_from([str, with_spaces, with_one_space_group]))
+def test_eleven_bare_digits_without_a_birth_date_or_check_are_not_a_number(digits, writing):
+    month, day = int(digits[2:4]), int(digits[4:6])
     assume(not is_valid(digits))
+    assume(month % 20 > 12 or month > 52 or day > 31)
     assert find_rijksregisternummers(writing(digits)) == []
     assert find_rijksregisternummers(f"nummer {writing(digits)} in de lijst") == []
+
+
+# Text with digits and the separators of the format, but never eleven digits in a row with at
+# most one separator between each: nothing the guard may take for a national number.
+_ELEVEN_DIGITS_WRITTEN = re.compile(r"\d(?:[.\s-]?\d){10}")
+note_characters = st.text(alphabet=string.ascii_letters + string.digits + " .-,/:€%()", max_size=80)
+
+
+@given(text=note_characters)
+@example(text="Instellingsnummer 046169, 1.250,50 euro, 2025-2026.")
+@example(text="0470 12 34 56 en 12-05-2026 10-11")
+def test_text_without_eleven_digits_in_the_format_is_not_a_national_number(text):
+    assume(not _ELEVEN_DIGITS_WRITTEN.search(text))
+    assert find_rijksregisternummers(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Instellingsnummer 046169 en 123456.",
+        "Een budget van € 12.500,00 of 1.250.000 euro.",
+        "De schooljaren 2024-2025 en 2025-2026.",
+        "Lokaal 104, 24 leerlingen, 3 van de 5 klassen.",
+        "Bel 0470 12 34 56 of +32 470 12 34 56 of +32470123456.",
+        "Postcode 9000 Gent, 8500 Kortrijk.",
+        "Dossier 12345678901234 in het oude systeem.",  # 14 digits: no 11-digit number
+        "Op 05.03.2026 om 14.30 uur, daarna 06.03.2026.",
+    ],
+)
+def test_ordinary_numbers_are_not_a_national_register_number(text):
+    assert find_rijksregisternummers(text) == []
 
 
 @given(number=rijksregisternummers())

@@ -113,6 +113,7 @@ def test_the_clb_writes_a_note_through_the_form(clb_client, region, thema):
         ("next_steps", "Bel papa op 0470/12.34.56."),
         ("other_participants", "tante (0032 9 123 45 67)"),
         ("label", "85073003328"),
+        ("advice", "Voor 85.07.30-033.61 (een typfout in het nummer)."),
     ],
 )
 def test_a_note_with_an_identifier_is_refused(clb_client, region, thema, field, value):

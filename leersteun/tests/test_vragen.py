@@ -228,9 +228,10 @@ def test_the_label_must_be_pseudonymous(region):
     assert not Leersteunvraag.objects.exists()
 
 
-def test_the_privacy_guard_shows_on_the_page(client, region):
+@pytest.mark.parametrize("number", [RRN, "85.07.30-033.61"])  # valid, and with a typo
+def test_the_privacy_guard_shows_on_the_page(client, region, number):
     log_in(client, region.zorg_a)
-    data = fields(leervraag=f"Zie rijksregisternummer {RRN}", lsc=region.lsc_a.pk)
+    data = fields(leervraag=f"Zie rijksregisternummer {number}", lsc=region.lsc_a.pk)
     response = client.post(url("vraag_create", dossier=region.dossier_a), data)
     assert response.status_code == 400
     assert response.context["form"].errors["leervraag"]
