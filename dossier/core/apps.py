@@ -28,6 +28,17 @@ class DossierConfig(AppConfig):
         partnership_changed.connect(audit_partnership_changed, dispatch_uid="audit-partnership")
         mfa.register_requirement(access.manages_access_somewhere)
         self._forget_cached_access_on_change()
+        self._look_up_the_standing_at_login()
+
+    @staticmethod
+    def _look_up_the_standing_at_login():
+        """The top navigation shows only what the person reads somewhere (access.reach), from
+        their standing: look it up when they log in, not on the next page."""
+        from django.contrib.auth.signals import user_logged_in
+
+        from dossier.core.access.reach import warm_at_login
+
+        user_logged_in.connect(warm_at_login, dispatch_uid="dossier.reach.warm_at_login")
 
     @staticmethod
     def _forget_cached_access_on_change():

@@ -22,7 +22,7 @@ from accounts.models import Membership, Partnership, active_q, membership_active
 from accounts.roles import PARTNER_KINDS, SCHOOL_MANAGER_ROLES, ZORGTEAM_ROLES
 from dossier.core.access.dossier_access import NO_ACCESS, DossierAccess
 from dossier.core.access.readable import person_cached
-from dossier.core.access.rules import PERM_CONTRIBUTE, PERM_MANAGE, PERM_VIEW
+from dossier.core.access.rules import PERM_CONTRIBUTE, PERM_MANAGE, PERM_VIEW, Section
 from dossier.core.models import DossierUserObjectPermission
 
 _GRANT_CODENAMES = (PERM_VIEW, PERM_CONTRIBUTE, PERM_MANAGE)
@@ -39,6 +39,8 @@ class Standing:
     partners: dict[tuple[int, str], int] = field(default_factory=dict)
     # dossier -> the codenames of the person's grants on it
     grants: dict[int, frozenset[str]] = field(default_factory=dict)
+    # dossier -> its school, for the dossiers of the grants above
+    grant_schools: dict[int, int] = field(default_factory=dict)
 
     def flags(self, *, dossier_id: int, school_id: int) -> dict:
         """The flags ``queries._flags`` computes in SQL, for one dossier."""
@@ -64,6 +66,21 @@ class Standing:
             school_id=school_id,
         )
 
+    def readable_sections(self) -> frozenset[Section]:
+        """The sections the person reads in at least one dossier: the access of each dossier
+        they could open (the directie's schools, the dossiers of their grants), no query."""
+        # (dossier, school): a grant names its dossier; the directie needs none (and no grant
+        # means no dossier id is needed to tell its access)
+        candidates = set(self.grant_schools.items())
+        candidates |= {(0, school) for school in self.directie}
+        sections: set[Section] = set()
+        for dossier_id, school_id in candidates:
+            access = self.access(user_id=0, dossier_id=dossier_id, school_id=school_id)
+            sections.update(section for section in Section if access.can_read(section))
+            if len(sections) == len(Section):
+                break  # every section found (a directie): no need to look further
+        return frozenset(sections)
+
 
 NO_STANDING = Standing()
 
@@ -87,10 +104,10 @@ def compute_standing(user, *, day: datetime.date | None = None) -> Standing:
         Value("g", output_field=text),
         "content_object_id",
         "permission__codename",
-        Value(0, output_field=number),
+        "content_object__school_id",  # a grant's row carries its dossier's school here
     )
     rows = [
-        (kind, key, key, name, organisation)
+        (kind, key, organisation if kind == "g" else key, name, organisation)
         for kind, key, name, organisation in memberships.order_by().union(
             partnerships.order_by(), grants.order_by(), all=True
         )
@@ -105,6 +122,7 @@ def _standing_from(rows) -> Standing:
     directie, zorgteam = set(), set()
     partners: dict[tuple[int, str], int] = {}
     grant_rows: dict[int, set[str]] = {}
+    grant_schools: dict[int, int] = {}
     for kind, dossier, school, name, organisation in rows:
         if kind == "m":
             if name in SCHOOL_MANAGER_ROLES:
@@ -119,11 +137,13 @@ def _standing_from(rows) -> Standing:
                 )
         else:
             grant_rows.setdefault(dossier, set()).add(name)
+            grant_schools[dossier] = school
     return Standing(
         directie=frozenset(directie),
         zorgteam=frozenset(zorgteam),
         partners=partners,
         grants={dossier: frozenset(names) for dossier, names in grant_rows.items()},
+        grant_schools=grant_schools,
     )
 
 
@@ -175,7 +195,8 @@ def standing_of(user) -> Standing:
     """The person's standing today: once per request, and briefly cached."""
     if not (user.is_authenticated and user.is_active):
         return NO_STANDING
-    return person_cached(user, "standing", lambda: compute_standing(user))
+    # "standing2": a standing cached before it knew its grants' schools is not read back
+    return person_cached(user, "standing2", lambda: compute_standing(user))
 
 
 def access_in(user, dossier) -> DossierAccess:
