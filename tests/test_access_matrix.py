@@ -694,8 +694,9 @@ MATRIX: dict[str, Case] = {
         {"GET": school_and_clb_item(200)}, GET, kwargs=download_kwargs
     ),
     "documenten:document_delete": Case(
-        {"POST": school_and_clb_item(302, write=True), "GET": everyone(405)},
-        POST,
+        # GET asks to confirm (nothing is deleted), with the same access as the POST
+        {"POST": school_and_clb_item(302, write=True), "GET": school_and_clb_item(200, write=True)},
+        GET_POST,
         kwargs=document_kwargs,
     ),
     "documenten:document_restore": Case(

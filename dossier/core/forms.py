@@ -25,13 +25,33 @@ class PersonChoiceField(forms.ModelChoiceField):
         return obj.choice_label
 
 
+class CandidateSelect(forms.Select):
+    """A select whose options for people who cannot be given access are disabled."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.disabled_values: set[str] = set()
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.disabled_values:
+            option["attrs"]["disabled"] = True
+        return option
+
+
 class GrantAccessForm(forms.Form):
-    """Grant or change someone's access. The rules themselves live in ``access_grant``."""
+    """Grant or change someone's access. The rules themselves live in ``access_grant``.
+
+    ``candidates`` are the groups of ``access_candidates``: the eligible people can be chosen,
+    the others are shown disabled with the reason. A tampered POST for one of those still
+    reaches ``access_grant``, which refuses it and says why.
+    """
 
     user = PersonChoiceField(
         label=_("Person"),
         queryset=User.objects.none(),
         empty_label=_("Choose a person…"),
+        widget=CandidateSelect,
     )
     level = forms.ChoiceField(
         label=_("Access"),
@@ -46,18 +66,25 @@ class GrantAccessForm(forms.Form):
 
     def __init__(self, *args, candidates, **kwargs):
         super().__init__(*args, **kwargs)
-        users = {}
-        groups: dict[str, list] = {}
-        for membership in candidates:
-            user = membership.user
-            if user.pk in users:
-                continue
-            user.choice_label = f"{user} – {membership.get_role_display()}"
-            users[user.pk] = user
-            groups.setdefault(membership.organisation.name, []).append(user)
         field = self.fields["user"]
-        field.queryset = User.objects.filter(pk__in=users.keys())
-        field.choices = [("", field.empty_label)] + [
-            (org, [(user.pk, user.choice_label) for user in people])
-            for org, people in groups.items()
-        ]
+        choices = [("", field.empty_label)]
+        listed = []
+        disabled = set()
+        for group in candidates:
+            options = []
+            for candidate in group.people:
+                label = f"{candidate.user} – {candidate.role}"
+                if not candidate.eligible:
+                    label = _("%(person)s (cannot get access: %(reason)s)") % {
+                        "person": label,
+                        "reason": candidate.reason,
+                    }
+                    disabled.add(str(candidate.user.pk))
+                options.append((candidate.user.pk, label))
+                listed.append(candidate.user.pk)
+            choices.append((group.organisation.name, options))
+        field.queryset = User.objects.filter(pk__in=listed)
+        field.choices = choices
+        field.widget.disabled_values = disabled
+        self.eligible_count = len(listed) - len(disabled)
+        self.ineligible_count = len(disabled)

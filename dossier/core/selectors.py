@@ -2,11 +2,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from accounts.models import Membership, Organisation, Partnership, User
-from accounts.roles import SCHOOL_MANAGER_ROLES, OrganisationKind
+from accounts.roles import (
+    PARTNER_KINDS,
+    SCHOOL_GRANTABLE_ROLES,
+    SCHOOL_MANAGER_ROLES,
+    OrganisationKind,
+)
 from dossier.core.access import (
     PERM_CONTRIBUTE,
     PERM_MANAGE,
@@ -157,19 +163,99 @@ def dossier_access_rows(dossier: Dossier) -> list[AccessRow]:
     )
 
 
-def access_candidates(dossier: Dossier) -> list[Membership]:
-    """People who work at the school or at one of its current partners, for the grant form."""
+@dataclass
+class Candidate:
+    """One person on the grant form: selectable, or shown disabled with the reason."""
+
+    user: User
+    role: str
+    reason: str = ""
+
+    @property
+    def eligible(self) -> bool:
+        return not self.reason
+
+
+@dataclass
+class CandidateGroup:
+    organisation: Organisation
+    current: bool = True  # the school itself, or one of its current partners
+    people: list[Candidate] = field(default_factory=list)
+
+    @property
+    def ineligible(self) -> list[Candidate]:
+        return [candidate for candidate in self.people if not candidate.eligible]
+
+
+def access_candidates(dossier: Dossier) -> list[CandidateGroup]:
+    """The grant form's people, grouped by organisation: the school first, then each current
+    partner, then former partners whose staff still hold a grant here. Whoever can never be
+    given access (a leerkracht, an administratief medewerker, staff of an organisation that is
+    no longer a partner) is listed with the reason, mirroring ``access_grant``, which still
+    decides. The directie is left out: it always has full access. One query, any size."""
     partner_ids = (
         Partnership.objects.active_on().filter(school_id=dossier.school_id).values("partner_id")
     )
-    return list(
+    granted = DossierUserObjectPermission.objects.filter(content_object=dossier).values("user_id")
+    memberships = (
         Membership.objects.active_on()
-        .filter(Q(organisation_id=dossier.school_id) | Q(organisation_id__in=partner_ids))
+        .filter(
+            Q(organisation_id=dossier.school_id)
+            | Q(organisation_id__in=partner_ids)
+            | Q(user_id__in=granted, organisation__kind__in=PARTNER_KINDS)
+        )
         .filter(user__is_active=True)
-        .exclude(role__in=SCHOOL_MANAGER_ROLES)
         .select_related("user", "organisation")
-        .order_by("organisation__kind", "organisation__name", "user__last_name")
+        .annotate(
+            active_partner=Exists(
+                Partnership.objects.active_on().filter(
+                    school_id=dossier.school_id, partner_id=OuterRef("organisation_id")
+                )
+            )
+        )
+        .order_by("organisation__name", "user__last_name", "user__first_name", "pk")
     )
+    by_user: dict[int, list[Membership]] = {}
+    for membership in memberships:
+        by_user.setdefault(membership.user_id, []).append(membership)
+
+    groups: dict[int, CandidateGroup] = {}
+    for person_memberships in by_user.values():
+        at_school = [m for m in person_memberships if m.organisation_id == dossier.school_id]
+        partners = [m for m in person_memberships if m.organisation_id != dossier.school_id]
+        if any(m.role in SCHOOL_MANAGER_ROLES for m in at_school):
+            continue
+        reason = ""
+        if at_school:
+            chosen = next((m for m in at_school if m.role in SCHOOL_GRANTABLE_ROLES), at_school[0])
+            if chosen.role not in SCHOOL_GRANTABLE_ROLES:
+                reason = gettext("only the directie and the zorgteam get access")
+        else:
+            chosen = next((m for m in partners if m.active_partner), partners[0])
+            if not chosen.active_partner:
+                reason = gettext("%(org)s is not a current partner of this school") % {
+                    "org": chosen.organisation.name
+                }
+        group = groups.setdefault(
+            chosen.organisation_id,
+            CandidateGroup(
+                organisation=chosen.organisation,
+                current=bool(at_school) or chosen.active_partner,
+            ),
+        )
+        group.people.append(
+            Candidate(user=chosen.user, role=chosen.get_role_display(), reason=reason)
+        )
+
+    def order(group: CandidateGroup):
+        organisation = group.organisation
+        is_school = organisation.pk == dossier.school_id
+        return (not is_school, not group.current, organisation.kind, organisation.name)
+
+    result = sorted(groups.values(), key=order)
+    for group in result:
+        group.people.sort(key=lambda c: (not c.eligible, c.user.last_name, c.user.first_name))
+    return result
 
 
 def audit_events(dossier: Dossier) -> QuerySet[AuditEvent]:

@@ -92,7 +92,8 @@ AUDIT_PAGE_SIZE = 50
 def toegangsbeheer(request, pk):
     write = request.method == "POST"
     dossier, access = require_section(request.user, pk, Section.TOEGANG, write=write)
-    form = GrantAccessForm(request.POST or None, candidates=access_candidates(dossier))
+    candidates = access_candidates(dossier)
+    form = GrantAccessForm(request.POST or None, candidates=candidates)
     if write and form.is_valid():
         person = form.cleaned_data["user"]
         try:
@@ -118,6 +119,7 @@ def toegangsbeheer(request, pk):
             "dossier": dossier,
             "access": access,
             "form": form,
+            "candidates": candidates,
             "rows": dossier_access_rows(dossier),
             "pending_count": pending_memberships(dossier).count(),
         },

@@ -149,11 +149,18 @@ def document_download(request, pk, document_pk, version_pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def document_delete_view(request, pk, document_pk):
+    """GET asks to confirm (it never deletes, and works without JavaScript); POST deletes."""
     dossier, access, document = document_get(
         request.user, pk=pk, document_pk=document_pk, write=True
     )
+    if request.method != "POST":
+        return render(
+            request,
+            "documenten/document_delete.html",
+            {"dossier": dossier, "access": access, "document": document, "bin_days": BIN_DAYS},
+        )
     document_delete(document=document, user=request.user, access=access)
     messages.success(
         request,

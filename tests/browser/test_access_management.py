@@ -93,6 +93,18 @@ def test_granting_a_leerkracht_is_refused(page: Page, live_server, login, screen
     open_toegangsbeheer(page, live_server, region)
     rows_before = access_table(page).locator("tr").count()
 
+    # the form lists the leerkracht under the school, but disabled, and says why
+    option = page.locator(f'select[name=user] option[value="{leerkracht.pk}"]')
+    expect(option).to_be_disabled()
+    expect(option).to_contain_text(str(leerkracht))
+    expect(page.locator("select[name=user] optgroup").first).to_have_attribute(
+        "label", region.school_a.name
+    )
+    page.locator(".candidate-details summary").click()
+    expect(page.locator(".candidate-list").first).to_contain_text(str(leerkracht))
+
+    # a tampered form (the option enabled by hand) is still refused by the service
+    option.evaluate("option => { option.disabled = false; }")
     page.locator("select[name=user]").select_option(str(leerkracht.pk))
     page.locator("input[name=level][value=view]").check()
     page.locator("form:has(select[name=user]) button[type=submit]").click()

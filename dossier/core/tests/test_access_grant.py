@@ -17,7 +17,7 @@ from django.utils.html import escape
 from accounts.models import Partnership
 from accounts.roles import Role
 from accounts.services import membership_end, partnership_end
-from accounts.tests.factories import AuthenticatorFactory, UserFactory
+from accounts.tests.factories import AuthenticatorFactory, MembershipFactory, UserFactory
 from conftest import member
 from dossier.core.access import (
     CLB,
@@ -772,16 +772,125 @@ def test_an_unknown_level_on_the_page_gives_a_form_error(client, region):
     assert codenames(region.dossier_a, begeleider) == set()
 
 
+def grant_options(response) -> tuple[set[int], set[int]]:
+    """The people the rendered grant form lets you choose, and those it shows disabled."""
+    select = re.search(r'<select name="user".*?</select>', response.text, re.S).group(0)
+    enabled, disabled = set(), set()
+    for attrs in re.findall(r"<option ([^>]*)>", select):
+        value = re.search(r'value="(\d+)"', attrs)
+        if value:
+            (disabled if "disabled" in attrs else enabled).add(int(value.group(1)))
+    return enabled, disabled
+
+
 def test_the_grant_form_offers_zorgteam_and_partner_staff_but_no_outsiders(client, region):
     client.force_login(region.directie_a)
 
     response = client.get(toegang_url(region))
 
-    offered = set(response.context["form"].fields["user"].queryset.values_list("pk", flat=True))
-    assert {region.zorg_a.pk, region.clb_medewerker_a.pk, region.lsc_anker_a.pk} <= offered
-    assert region.clb_medewerker_other.pk not in offered
-    assert region.directie_b.pk not in offered
-    assert region.directie_a.pk not in offered
+    enabled, disabled = grant_options(response)
+    assert {region.zorg_a.pk, region.clb_medewerker_a.pk, region.lsc_anker_a.pk} <= enabled
+    # still holds a grant, but CLB Schelde is no partner of school A: shown, not selectable
+    assert region.clb_medewerker_other.pk in disabled
+    assert region.clb_medewerker_other.pk not in enabled
+    assert region.directie_b.pk not in enabled | disabled
+    assert region.directie_a.pk not in enabled | disabled
+
+
+def test_the_grant_form_groups_people_by_organisation_school_first(client, region):
+    leerkracht = member(region.school_a, Role.LEERKRACHT)
+    secretariaat = member(region.school_a, Role.ADMINISTRATIEF)
+    client.force_login(region.directie_a)
+
+    response = client.get(toegang_url(region))
+
+    groups = response.context["candidates"]
+    organisations = [group.organisation for group in groups]
+    assert organisations[0] == region.school_a
+    assert organisations[1:-1] == sorted(
+        [region.clb_a, region.lsc_a, region.pbd_a], key=lambda org: org.kind
+    )
+    # the former (never) partner whose staff still hold a grant comes last
+    assert organisations[-1] == region.clb_other
+    assert not groups[-1].current
+    school = {c.user.pk: c for c in groups[0].people}
+    assert school[region.zorg_a.pk].eligible
+    assert not school[leerkracht.pk].eligible and school[leerkracht.pk].reason
+    assert not school[secretariaat.pk].eligible and school[secretariaat.pk].reason
+    assert region.directie_a.pk not in school
+    # the eligible come first in each group
+    assert [c.eligible for c in groups[0].people] == sorted(
+        [c.eligible for c in groups[0].people], reverse=True
+    )
+    # every listed person appears once
+    listed = [c.user.pk for group in groups for c in group.people]
+    assert len(listed) == len(set(listed))
+
+    # the page: one optgroup per organisation, the ineligible disabled with their reason
+    optgroups = re.findall(r'<optgroup label="([^"]*)"', response.text)
+    assert optgroups == [escape(org.name) for org in organisations]
+    enabled, disabled = grant_options(response)
+    assert {
+        leerkracht.pk,
+        region.leerkracht_a.pk,
+        secretariaat.pk,
+        region.clb_medewerker_other.pk,
+    } == disabled
+    assert not enabled & disabled
+    assert escape(school[leerkracht.pk].reason) in response.text
+    assert escape(groups[-1].people[0].reason) in response.text
+    assert region.clb_other.name in groups[-1].people[0].reason
+
+
+def test_someone_who_is_also_a_leerkracht_is_refused_like_the_service_does(client, region):
+    """A leerkracht at the school is never granted, even if they also work for a partner."""
+    both = member(region.school_a, Role.LEERKRACHT)
+    MembershipFactory(user=both, organisation=region.lsc_a, role=Role.LSC_ONDERSTEUNER)
+    client.force_login(region.directie_a)
+
+    response = client.get(toegang_url(region))
+
+    enabled, disabled = grant_options(response)
+    assert both.pk in disabled and both.pk not in enabled
+    with pytest.raises(ValidationError):
+        access_grant(
+            dossier=region.dossier_a,
+            granted_by=region.directie_a,
+            access=response.context["access"],
+            user=both,
+            level=AccessLevel.VIEW,
+        )
+
+
+@pytest.mark.parametrize("role", [Role.LEERKRACHT, Role.ADMINISTRATIEF])
+def test_a_tampered_post_for_a_disabled_person_is_refused_by_the_service(client, region, role):
+    person = member(region.school_a, role)
+    count = AuditEvent.objects.count()
+    client.force_login(region.directie_a)
+    _enabled, disabled = grant_options(client.get(toegang_url(region)))
+    assert person.pk in disabled
+
+    response = client.post(toegang_url(region), {"user": person.pk, "level": AccessLevel.VIEW})
+
+    assert response.status_code == 400
+    # the service's own explanation, not a bare "not a valid choice"
+    assert escape(str(person)) in error_block(response)
+    assert codenames(region.dossier_a, person) == set()
+    assert AuditEvent.objects.count() == count
+
+
+def test_a_tampered_post_for_staff_of_a_former_partner_is_refused(client, region):
+    before = codenames(region.dossier_a, region.clb_medewerker_other)
+    client.force_login(region.directie_a)
+
+    response = client.post(
+        toegang_url(region),
+        {"user": region.clb_medewerker_other.pk, "level": AccessLevel.CONTRIBUTE},
+    )
+
+    assert response.status_code == 400
+    assert region.clb_other.name in error_block(response)
+    assert codenames(region.dossier_a, region.clb_medewerker_other) == before
 
 
 def test_zorgteam_member_without_manage_right_cannot_post_to_the_page(client, region):

@@ -8,6 +8,7 @@ the uploader chooses otherwise. Files go to a temporary MEDIA_ROOT of each test.
 from __future__ import annotations
 
 import datetime
+import re
 import time
 from pathlib import Path
 
@@ -430,6 +431,53 @@ def test_the_lsc_in_the_audience_may_add_a_version(client, region):
 
 
 # --- the bin ---------------------------------------------------------------------------------
+
+
+def test_delete_asks_to_confirm_first_and_a_plain_get_never_deletes(client, region):
+    document = share(region)
+    links = urls(document)
+    client.force_login(region.clb_medewerker_a)
+
+    # the detail page links to the confirmation step; it holds no delete form itself
+    detail = client.get(links["detail"]).content.decode()
+    assert f'href="{links["delete"]}"' in detail
+    assert f'action="{links["delete"]}"' not in detail
+    assert "hx-confirm" not in detail
+
+    assert client.head(links["delete"]).status_code == 200
+    page = client.get(links["delete"])
+    assert page.templates[0].name == "documenten/document_delete.html"
+    html = page.content.decode()
+    # the confirmation: one POST form to the same URL, and a way back that deletes nothing
+    forms = re.findall(r'<form method="post" action="([^"]+)"', html)
+    assert [url for url in forms if url.startswith("/dossiers/")] == [links["delete"]]
+    assert f'href="{links["detail"]}"' in html
+    # no inline script or handler: the confirmation works without JavaScript, under the CSP
+    assert re.findall(r"<script(?![^>]*\bsrc=)", html) == []
+    assert "onclick" not in html and "hx-confirm" not in html
+    document.refresh_from_db()
+    assert document.deleted_at is None
+
+    # confirming deletes it
+    response = client.post(links["delete"])
+    assert response.status_code == 302
+    assert response["Location"] == links["list"]
+    document.refresh_from_db()
+    assert document.deleted_by == region.clb_medewerker_a
+    # once in the bin, the confirmation page is gone too
+    assert client.get(links["delete"]).status_code == 404
+
+
+def test_the_confirmation_page_is_refused_like_the_delete(client, region):
+    document = share(region, for_pbd=True)
+    links = urls(document)
+
+    client.force_login(region.pbd_begeleider_a)  # reads, may not change
+    assert client.get(links["delete"]).status_code == 403
+    client.force_login(region.lsc_anker_a)  # outside the audience
+    assert client.get(links["delete"]).status_code == 404
+    document.refresh_from_db()
+    assert document.deleted_at is None
 
 
 def test_delete_moves_to_the_bin_and_restore_brings_it_back(client, region):
