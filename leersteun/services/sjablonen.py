@@ -164,6 +164,19 @@ def _renumber(rows) -> None:
         type(rows[0]).objects.bulk_update(changed, ["position"])
 
 
+def _swap_with_neighbour(rows, pk: int, direction: str) -> bool:
+    """Swap the row ``pk`` with its neighbour above or below and renumber; False when it is
+    already first (last)."""
+    rows = list(rows)
+    index = next(i for i, row in enumerate(rows) if row.pk == pk)
+    other = index - 1 if direction == UP else index + 1
+    if not 0 <= other < len(rows):
+        return False
+    rows[index], rows[other] = rows[other], rows[index]
+    _renumber(rows)
+    return True
+
+
 def _part_of(versie: SjabloonVersie, onderdeel_pk: int) -> Onderdeel:
     onderdeel = Onderdeel.objects.filter(versie=versie, pk=onderdeel_pk).first()
     if onderdeel is None:
@@ -207,14 +220,9 @@ def onderdeel_move(*, versie: SjabloonVersie, user, onderdeel: Onderdeel, direct
         raise ValidationError(_("Move a part up or down."))
     versie = _lock_draft(versie, user)
     onderdeel = _part_of(versie, onderdeel.pk)
-    parts = list(versie.onderdelen.order_by("position", "pk"))
-    index = next(i for i, p in enumerate(parts) if p.pk == onderdeel.pk)
-    other = index - 1 if direction == UP else index + 1
-    if not 0 <= other < len(parts):
-        return False
-    parts[index], parts[other] = parts[other], parts[index]
-    _renumber(parts)
-    return True
+    return _swap_with_neighbour(
+        versie.onderdelen.order_by("position", "pk"), onderdeel.pk, direction
+    )
 
 
 # --- questions -----------------------------------------------------------------------------------
@@ -479,14 +487,7 @@ def filter_move(*, versie: SjabloonVersie, user, filter: Filter, direction: str)
         raise ValidationError(_("Move a filter up or down."))
     versie = _lock_draft(versie, user)
     found = _filter_of(versie, filter.pk)
-    rows = list(versie.filters.order_by("position", "pk"))
-    index = next(i for i, f in enumerate(rows) if f.pk == found.pk)
-    other = index - 1 if direction == UP else index + 1
-    if not 0 <= other < len(rows):
-        return False
-    rows[index], rows[other] = rows[other], rows[index]
-    _renumber(rows)
-    return True
+    return _swap_with_neighbour(versie.filters.order_by("position", "pk"), found.pk, direction)
 
 
 # --- publishing ----------------------------------------------------------------------------------
