@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import statistics
 import sys
 import time
@@ -25,6 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from inprocess import migrate, setup_django, with_authenticator  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/samenwerking_bench_overzicht"
 TARGET_MS = 100.0
@@ -34,32 +35,6 @@ SCHOOL_QUESTIONS = 40
 LSC_NAME = "Leersteuncentrum Bench"
 ANKER_EMAIL = "bench-overzicht-anker@example.be"
 WARM_UP = 5
-
-
-def setup_django() -> None:
-    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
-    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "samenwerking.settings.test"
-    import dj_database_url
-
-    if "bench" not in dj_database_url.parse(os.environ["DATABASE_URL"])["NAME"]:
-        raise SystemExit("Use a database whose name contains 'bench'.")
-    from bench_signalenoverzicht import ensure_database
-
-    ensure_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()  # the test client's host, the locmem mailbox
-
-
-def migrate() -> None:
-    from bench_signalenoverzicht import migrate as migrate_bench
-
-    migrate_bench()
 
 
 def build(*, rebuild: bool = False):
@@ -185,15 +160,6 @@ def build(*, rebuild: bool = False):
     return lsc, anker
 
 
-def with_authenticator(anker) -> None:
-    """Partner staff must use MFA: the ankerpersoon has an authenticator app."""
-    from allauth.mfa.models import Authenticator
-
-    Authenticator.objects.get_or_create(
-        user=anker, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}}
-    )
-
-
 def measure(lsc, anker, runs: int) -> tuple[float, float, int]:
     from django.db import connection
     from django.test import Client
@@ -228,7 +194,7 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    setup_django()
+    setup_django(DEFAULT_DATABASE_URL)
     migrate()
     lsc, anker = build(rebuild=args.rebuild)
     with_authenticator(anker)

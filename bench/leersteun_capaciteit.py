@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import random
 import statistics
 import sys
@@ -27,6 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from inprocess import migrate, setup_django, with_authenticator  # noqa: E402
+
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/samenwerking_bench_leersteun"
 TARGET_MS = 100.0
 SCHOOLS = 120
@@ -36,32 +37,6 @@ CLUSTERS = 30
 LSC_NAME = "Leersteuncentrum Capaciteit (bench)"
 COORDINATOR_EMAIL = "bench-capaciteit-coordinator@example.be"
 WARM_UP = 5
-
-
-def setup_django() -> None:
-    os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
-    os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ["DJANGO_SETTINGS_MODULE"] = "samenwerking.settings.test"
-    import dj_database_url
-
-    if "bench" not in dj_database_url.parse(os.environ["DATABASE_URL"])["NAME"]:
-        raise SystemExit("Use a database whose name contains 'bench'.")
-    from bench_signalenoverzicht import ensure_database
-
-    ensure_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-
-
-def migrate() -> None:
-    from bench_signalenoverzicht import migrate as migrate_bench
-
-    migrate_bench()
 
 
 def build(*, rebuild: bool = False):
@@ -200,15 +175,6 @@ def build(*, rebuild: bool = False):
     return lsc, coordinator
 
 
-def with_authenticator(user) -> None:
-    """Partner staff must use MFA: the coördinator has an authenticator app."""
-    from allauth.mfa.models import Authenticator
-
-    Authenticator.objects.get_or_create(
-        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": "JBSWY3DPEHPK3PXP"}}
-    )
-
-
 def measure(client, url: str, runs: int) -> tuple[float, float, int, int]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -245,7 +211,7 @@ def main() -> int:
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    setup_django()
+    setup_django(DEFAULT_DATABASE_URL)
     migrate()
     from django.test import Client
     from django.urls import reverse
