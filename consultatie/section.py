@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from consultatie.models import Consultatie
-from consultatie.selectors import search_notes
+from consultatie.selectors import search_notes, work_for
 from dossier.core.access import Section
 from dossier.core.registry import (
     AuditAction,
@@ -13,6 +13,7 @@ from dossier.core.registry import (
     SearchProvider,
     SearchResults,
     Tab,
+    WorkSource,
     registry,
 )
 from dossier.core.services import AuditEntry
@@ -94,4 +95,7 @@ def register() -> None:
             )
         ],
         audit_actions=NOTE_ACTIONS,
+        work_sources=[
+            WorkSource(key="consultaties", section=Section.CONSULTATIES, order=20, collect=work_for)
+        ],
     )

@@ -8,12 +8,17 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from consultatie.models import Consultatie, ConsultatieThema, Opmerking
+from consultatie.models import Consultatie, ConsultatieThema, Opmerking, Status
 from dossier.core.access import Section, require_section
 from dossier.core.access import readable_dossier_ids as access_readable_dossier_ids
 from dossier.core.models import Thema
+from dossier.core.registry import Bucket, WorkAnswer, WorkItem
+from dossier.core.werkoverzicht import count_into
 from samenwerking.search import Found, search_recent
 
 DEFAULT_PROMPTS = {
@@ -145,4 +150,46 @@ def search_notes(user, query: str, *, limit: int = 25) -> Found:
         detail=Consultatie.objects.select_related("dossier__school")
         .only("date", "label", "search_text", "dossier__school__name")
         .prefetch_related(Prefetch("themas", queryset=Thema.objects.order_by("position", "name"))),
+    )
+
+
+def work_for(ask) -> WorkAnswer:
+    """The consultation notes' part of the werkoverzicht: open notes past their follow-up
+    date, and notes and remarks that others wrote since the person's previous login. At most
+    five queries, whatever the number of dossiers."""
+    answer = WorkAnswer()
+    notes = Consultatie.objects.filter(dossier_id__in=ask.ids)
+    overdue = Q(follow_up_date__lt=ask.today, status=Status.OPEN)
+    new = ask.new_q()
+    counted = count_into(answer, notes, {Bucket.OVERDUE: overdue, Bucket.NEW: new})
+    fields = ("id", "dossier_id", "date", "follow_up_date", "created_at")
+    late = notes.filter(overdue).only(*fields).order_by("follow_up_date", "id")
+    for note in ask.first(late, counted, Bucket.OVERDUE):
+        answer.items.append(_work_item(Bucket.OVERDUE, note, note.follow_up_date))
+    newest = notes.filter(new).only(*fields).order_by("-created_at", "-id")
+    for note in ask.first(newest, counted, Bucket.NEW):
+        answer.items.append(_work_item(Bucket.NEW, note, note.created_at))
+    remarks = Opmerking.objects.filter(consultatie__dossier_id__in=ask.ids).filter(ask.new_q())
+    counted = count_into(answer, remarks, {Bucket.NEW: Q()}, dossier="consultatie__dossier_id")
+    newest = (
+        remarks.select_related("consultatie")
+        .only("id", "created_at", "consultatie__id", "consultatie__dossier_id", "consultatie__date")
+        .order_by("-created_at", "-id")
+    )
+    for remark in ask.first(newest, counted, Bucket.NEW):
+        answer.items.append(
+            _work_item(Bucket.NEW, remark.consultatie, remark.created_at, kind_label=_("Remark"))
+        )
+    return answer
+
+
+def _work_item(bucket, note, when, *, kind_label=None) -> WorkItem:
+    return WorkItem(
+        bucket=bucket,
+        dossier_id=note.dossier_id,
+        kind_label=kind_label or _("Consultation"),
+        # the date only: a note's label or text shown anywhere is an audited read
+        title=_("Consultation of %(date)s") % {"date": date_format(note.date)},
+        when=when,
+        url=reverse("consultatie:detail", kwargs={"pk": note.dossier_id, "note_pk": note.pk}),
     )

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from dossier.core.access import Section
-from dossier.core.registry import AuditAction, RetentionType, Tab, registry
+from dossier.core.registry import AuditAction, RetentionType, Tab, WorkSource, registry
 
 GESPREK_STARTED = AuditAction("gesprek_started", _("Samenwerkingsgesprek started"))
 GESPREK_STATUS = AuditAction("gesprek_status", _("Samenwerkingsgesprek status changed"))
@@ -36,6 +36,7 @@ CAPACITY_ACTIONS = [VRAAG_ASSIGNED, VRAAG_PRIORITY]
 def register() -> None:
     from leersteun.models import Leersteunvraag
     from leersteun.reports import GESPREK_REPORT  # the conversation's PDF
+    from leersteun.selectors.werk import work_for
 
     registry.register(
         tabs=[
@@ -58,6 +59,9 @@ def register() -> None:
             *CAPACITY_ACTIONS,
         ],
         report_kinds=[GESPREK_REPORT],
+        work_sources=[
+            WorkSource(key="leersteun", section=Section.LEERSTEUN, order=60, collect=work_for)
+        ],
         # closed leersteunvragen (rounded off, not started): closed_at set by the workflow
         retention_types=[
             RetentionType(key="leersteunvraag", label=_("Leersteunvragen"), model=Leersteunvraag)

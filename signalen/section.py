@@ -12,12 +12,13 @@ from dossier.core.registry import (
     SearchProvider,
     SearchResults,
     Tab,
+    WorkSource,
     registry,
 )
 from samenwerking.search import highlight
 from signalen.models import Signaal
 from signalen.reports import build_signalenoverzicht
-from signalen.selectors import recent_signals, search_signals
+from signalen.selectors import recent_signals, search_signals, work_for
 
 SIGNALENOVERZICHT = ReportKind(
     key="signalenoverzicht",
@@ -81,5 +82,8 @@ def register() -> None:
                 order=20,
                 context=_overview,
             )
+        ],
+        work_sources=[
+            WorkSource(key="signalen", section=Section.SIGNALEN, order=10, collect=work_for)
         ],
     )

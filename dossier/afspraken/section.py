@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from dossier.afspraken.selectors import afspraken_due, afspraken_linkable
+from dossier.afspraken.selectors import afspraken_due, afspraken_linkable, work_for
 from dossier.core.access import Section
 from dossier.core.registry import (
     AgreementMaker,
@@ -10,6 +10,7 @@ from dossier.core.registry import (
     Linkable,
     OverviewWidget,
     Tab,
+    WorkSource,
     registry,
 )
 
@@ -45,6 +46,9 @@ def register() -> None:
         audit_actions=[AGREEMENT_APPROVED],
         linkables=[Linkable(key="afspraken", label=_("Agreements"), readable=afspraken_linkable)],
         agreement_makers=[AgreementMaker(key="afspraken", make=_draft_between)],
+        work_sources=[
+            WorkSource(key="afspraken", section=Section.AFSPRAKEN, order=30, collect=work_for)
+        ],
     )
 
 

@@ -11,6 +11,7 @@ Registration happens once, at start-up; after that the registries are only read.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -164,6 +165,75 @@ class AgreementMaker:
     make: Callable[..., Any]
 
 
+class Bucket:
+    """The werkoverzicht's kinds of work, in the order the page shows them."""
+
+    OVERDUE = "overdue"  # a follow-up date passed, an agreement due for evaluation
+    ASKED = "asked"  # waits for this person: an approval asked of their organisation
+    NEW = "new"  # written by someone else since the person's previous login
+    UPCOMING = "upcoming"  # a meeting or samenwerkingsgesprek in the coming weeks
+    READY = "ready"  # a report the person asked for, ready to download
+
+    ALL = (OVERDUE, ASKED, NEW, UPCOMING, READY)
+    # what makes a school "need attention" first
+    URGENT = (OVERDUE, ASKED)
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One line of the werkoverzicht: something in one dossier that needs the person."""
+
+    bucket: str
+    dossier_id: int
+    kind_label: str | Promise
+    title: str
+    when: Any  # a date or an aware datetime: the list sorts on it
+    url: str
+    school: str = ""  # filled in by the core
+
+    @property
+    def has_time(self) -> bool:
+        return isinstance(self.when, datetime.datetime)
+
+
+@dataclass
+class WorkAnswer:
+    """A source's part of the werkoverzicht: how many items each dossier has per bucket, and
+    the first few of each bucket (the most urgent first)."""
+
+    counts: dict[tuple[int, str], int] = field(default_factory=dict)
+    items: list[WorkItem] = field(default_factory=list)
+
+    def total(self, bucket: str) -> int:
+        """How many items of ``bucket`` were counted so far: a source reads the items of a
+        bucket only when there are any."""
+        return sum(count for (_dossier, key), count in self.counts.items() if key == bucket)
+
+    def add_counts(self, bucket: str, rows: Iterable[tuple[int, int]]) -> None:
+        """``rows`` are ``(dossier id, count)`` pairs, as ``values_list`` of a grouped query
+        gives them."""
+        for dossier_id, count in rows:
+            if count:
+                key = (dossier_id, bucket)
+                self.counts[key] = self.counts.get(key, 0) + count
+
+
+@dataclass(frozen=True)
+class WorkSource:
+    """What a section adds to the werkoverzicht (the home page) of a person.
+
+    ``collect(ask)`` gets a ``dossier.core.werk.WorkAsk`` (the person, the dossiers in which
+    they read ``section`` with their access there, the time of their previous login) and
+    returns a ``WorkAnswer``. It reads only those dossiers, in a fixed number of queries
+    whatever their number (grouped counts, and the first ``ask.limit`` items of a bucket).
+    """
+
+    key: str
+    section: Section
+    order: int
+    collect: Callable[[Any], WorkAnswer]
+
+
 @dataclass(frozen=True)
 class AuditAction:
     """Something the audit log records. Quiet actions (reads, downloads) stay out of the
@@ -184,6 +254,7 @@ class Registry:
         self.audit_actions: dict[str, AuditAction] = {}
         self.linkables: dict[str, Linkable] = {}
         self.agreement_makers: dict[str, AgreementMaker] = {}
+        self.work_sources: dict[str, WorkSource] = {}
 
     def register(
         self,
@@ -196,6 +267,7 @@ class Registry:
         audit_actions: Iterable[AuditAction] = (),
         linkables: Iterable[Linkable] = (),
         agreement_makers: Iterable[AgreementMaker] = (),
+        work_sources: Iterable[WorkSource] = (),
     ) -> None:
         """Called from a section's ``AppConfig.ready()``; a key may be registered only once."""
         for store, items in (
@@ -207,6 +279,7 @@ class Registry:
             (self.audit_actions, audit_actions),
             (self.linkables, linkables),
             (self.agreement_makers, agreement_makers),
+            (self.work_sources, work_sources),
         ):
             for item in items:
                 if item.key in store and store[item.key] != item:

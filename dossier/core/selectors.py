@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -38,27 +38,40 @@ def partner_organisations(dossier: Dossier) -> dict[str, list[Organisation]]:
     return result
 
 
-def dossier_list_for_user(user: User, *, query: str = "") -> QuerySet[Dossier]:
-    """The dossiers ``user`` may open, with their current partners: two queries, any size
-    (and the person's readable dossier ids, once a minute)."""
+def dossiers_matching(user: User, query: str) -> QuerySet[Dossier]:
+    """The dossiers ``user`` may open whose school's name, instellingsnummer or municipality
+    matches ``query``."""
     ids = readable_dossier_ids(user, Section.OVERZICHT)
-    dossiers = Dossier.objects.filter(pk__in=ids).select_related("school")
     query = query.strip()
-    if query:
-        dossiers = dossiers.filter(
-            Q(school__name__icontains=query)
-            | Q(school__instellingsnummer__startswith=query)
-            | Q(school__city__icontains=query)
-        )
-    return dossiers.prefetch_related(
+    return Dossier.objects.filter(pk__in=ids).filter(
+        Q(school__name__icontains=query)
+        | Q(school__instellingsnummer__startswith=query)
+        | Q(school__city__icontains=query)
+    )
+
+
+def school_lines(user: User, werk, *, query: str = "", by_name: bool = False) -> list:
+    """The person's schools from their werkoverzicht, those needing attention first (or by
+    name), narrowed to the search: one query when there is a search, none otherwise."""
+    lines = werk.by_name() if by_name else werk.by_attention()
+    if query.strip():
+        matching = set(dossiers_matching(user, query).values_list("pk", flat=True))
+        lines = [line for line in lines if line.dossier.pk in matching]
+    return lines
+
+
+def with_partners(dossiers: list[Dossier]) -> None:
+    """Give each dossier's school its current partners (``active_partnerships``): one query."""
+    prefetch_related_objects(
+        [dossier.school for dossier in dossiers],
         Prefetch(
-            "school__partnerships",
+            "partnerships",
             queryset=Partnership.objects.active_on()
             .select_related("partner")
             .order_by("partner_kind", "partner__name"),
             to_attr="active_partnerships",
-        )
-    ).order_by("school__name")
+        ),
+    )
 
 
 def dossier_partnerships(dossier: Dossier) -> tuple[list[Partnership], list[Partnership]]:

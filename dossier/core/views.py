@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import Membership, User
 from accounts.services import may_decide, membership_confirm, membership_refuse
+from accounts.sessions import previous_login
 from dossier.core.access import Section, require_section
 from dossier.core.filters import AuditEventFilter
 from dossier.core.forms import DossierSearchForm, GrantAccessForm
@@ -25,13 +26,15 @@ from dossier.core.selectors import (
     access_candidates,
     audit_events,
     dossier_access_rows,
-    dossier_list_for_user,
     dossier_partnerships,
     dossier_people,
     dossier_recent_activity,
     pending_memberships,
+    school_lines,
+    with_partners,
 )
 from dossier.core.services import access_grant, access_revoke, audit_record
+from dossier.core.werkoverzicht import werkoverzicht
 from samenwerking.csvcells import csv_safe
 from samenwerking.listing import page_of, querystring_without_page
 
@@ -41,13 +44,26 @@ PAGE_SIZE = 25
 @login_required
 @require_safe
 def mijn_dossiers(request):
+    """The home page: the werkoverzicht (what needs the person today) and their schools,
+    those that need attention first."""
     form = DossierSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    page = Paginator(dossier_list_for_user(request.user, query=query), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    querystring = urlencode({"q": query}) if query else ""
-    context = {"form": form, "page": page, "query": query, "querystring": querystring}
+    by_name = request.GET.get("volgorde") == "naam"
+    werk = werkoverzicht(request.user, since=previous_login(request))
+    lines = school_lines(request.user, werk, query=query, by_name=by_name)
+    page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
+    with_partners([line.dossier for line in page.object_list])
+    params = {"q": query} if query else {}
+    if by_name:
+        params["volgorde"] = "naam"
+    context = {
+        "form": form,
+        "page": page,
+        "query": query,
+        "by_name": by_name,
+        "werk": werk,
+        "querystring": urlencode(params),
+    }
     if request.htmx and request.htmx.target == "dossier-results":
         return render(request, "dossier/_dossier_list.html", context)
     return render(request, "dossier/mijn_dossiers.html", context)

@@ -1,10 +1,11 @@
-"""What the documents section tells the core: its tab and its audit action."""
+"""What the documents section tells the core: its tab, its audit action and its part of the
+werkoverzicht."""
 
 from django.utils.translation import gettext_lazy as _
 
 from dossier.core.access import Section
-from dossier.core.registry import AuditAction, Linkable, Tab, registry
-from dossier.documenten.selectors import documents_for
+from dossier.core.registry import AuditAction, Linkable, Tab, WorkSource, registry
+from dossier.documenten.selectors import documents_for, work_for
 
 DOCUMENT_DOWNLOADED = AuditAction("document_downloaded", _("Document downloaded"), quiet=True)
 
@@ -23,4 +24,7 @@ def register() -> None:
         ],
         audit_actions=[DOCUMENT_DOWNLOADED],
         linkables=[Linkable(key="documenten", label=_("Documents"), readable=documents_for)],
+        work_sources=[
+            WorkSource(key="documenten", section=Section.DOCUMENTEN, order=40, collect=work_for)
+        ],
     )

@@ -1,9 +1,11 @@
-"""What the structural meeting section tells the core: its tab."""
+"""What the structural meeting section tells the core: its tab and its part of the
+werkoverzicht."""
 
 from django.utils.translation import gettext_lazy as _
 
 from dossier.core.access import Section
-from dossier.core.registry import Tab, registry
+from dossier.core.registry import Tab, WorkSource, registry
+from dossier.overleg.selectors import work_for
 
 
 def register() -> None:
@@ -17,5 +19,8 @@ def register() -> None:
                 order=50,
                 current_on=("overleg:*",),
             )
-        ]
+        ],
+        work_sources=[
+            WorkSource(key="overleg", section=Section.OVERLEG, order=50, collect=work_for)
+        ],
     )

@@ -3,7 +3,8 @@
 from django.utils.translation import gettext_lazy as _
 
 from dossier.core.access import Section
-from dossier.core.registry import AuditAction, Tab, registry
+from dossier.core.registry import AuditAction, Tab, WorkSource, registry
+from dossier.rapporten.selectors import work_for
 
 REPORT_DOWNLOADED = AuditAction("report_downloaded", _("Report downloaded"), quiet=True)
 
@@ -26,4 +27,7 @@ def register() -> None:
             )
         ],
         audit_actions=[REPORT_DOWNLOADED],
+        work_sources=[
+            WorkSource(key="rapporten", section=Section.OVERZICHT, order=70, collect=work_for)
+        ],
     )

@@ -48,3 +48,25 @@ def test_demo_people_show_the_rules():
     anker = by_email["anker@lsc.demo"]
     assert dossiers_for_user(anker, section=Section.LEERSTEUN).count() == 2
     assert not dossiers_for_user(anker, section=Section.SIGNALEN).exists()
+
+
+@pytest.mark.django_db
+def test_the_demo_region_gives_each_working_persona_a_day_of_work():
+    from dossier.core.registry import Bucket
+    from dossier.core.werkoverzicht import werkoverzicht
+
+    call_command("load_demo", "--quiet", stdout=StringIO())
+    call_command("load_demo", "--quiet", stdout=StringIO())  # a second run moves nothing
+    by_email = {user.email: user for user in User.objects.all()}
+
+    def buckets(email):
+        return {b.key: b.total for b in werkoverzicht(by_email[email]).buckets}
+
+    directie = buckets("directie@regenboog.demo")
+    assert directie[Bucket.OVERDUE] == 2  # one signal and one note ran late
+    assert directie[Bucket.UPCOMING] == 2  # the structural meeting and the gesprek
+    assert 0 < directie[Bucket.NEW] < 10  # a few of the last days, not the whole history
+    clb = buckets("clb@leiestreek.demo")
+    assert clb[Bucket.ASKED] == 1  # the agreement the school approved, waiting for the CLB
+    assert buckets("anker@lsc.demo")[Bucket.UPCOMING] >= 1
+    assert sum(buckets("beheer@platform.demo").values()) == 0

@@ -25,6 +25,7 @@ from samenwerking.demo.content import (
     load_sharing,
     load_signals,
 )
+from samenwerking.demo.history import load_history
 from samenwerking.demo.people import (
     DEMO_PASSWORD,
     GRANTS,
@@ -138,6 +139,7 @@ class Command(BaseCommand):
         load_sharing(orgs, users)
         load_leersteun(orgs, users)
         load_leersteunvragen(orgs, users)
+        load_history(orgs, users)  # last: it moves what the steps above wrote into the past
 
     @staticmethod
     def _has_grant(dossier, user) -> bool:
