@@ -37,44 +37,14 @@ YEAR = school_year_of(TODAY)
 LONG_AGO = TODAY - datetime.timedelta(days=40)
 
 
-class Region:
-    """A CLB, a PBD and an LSC serving ``count`` schools; the CLB medewerker holds a
-    contribute grant on each dossier, so do a PBD begeleider and an LSC ankerpersoon."""
+class Items:
+    """Makes what a school's dossier holds, written as the section's rows (not through the
+    services: these tests are about reading them). ``school.directie`` writes by default."""
 
-    def __init__(self, count: int):
-        self.clb = OrganisationFactory(clb=True)
-        self.pbd = OrganisationFactory(pbd=True)
-        self.lsc = OrganisationFactory(lsc=True)
-        self.medewerker = self._person(self.clb, Role.CLB_MEDEWERKER)
-        self.colleague = self._person(self.clb, Role.CLB_MEDEWERKER)
-        self.begeleider = self._person(self.pbd, Role.PBD_BEGELEIDER)
-        self.ankerpersoon = self._person(self.lsc, Role.LSC_ANKERPERSOON)
+    def __init__(self, *, clb, pbd, lsc):
+        self.clb, self.pbd, self.lsc = clb, pbd, lsc
         self.thema = ThemaFactory()
         self.bron = BronFactory()
-        self.schools = []
-        for _ in range(count):
-            school = OrganisationFactory()
-            for partner in (self.clb, self.pbd, self.lsc):
-                PartnershipFactory(school=school, partner=partner)
-            directie = self._person(school, Role.DIRECTIE)
-            for person in (self.medewerker, self.colleague, self.begeleider, self.ankerpersoon):
-                access_grant(
-                    dossier=school.dossier,
-                    granted_by=directie,
-                    access=user_flags(directie, school.dossier),
-                    user=person,
-                    level=AccessLevel.CONTRIBUTE,
-                )
-            school.directie = directie
-            self.schools.append(school)
-
-    @staticmethod
-    def _person(organisation, role):
-        person = UserFactory(with_mfa=True)
-        MembershipFactory(user=person, organisation=organisation, role=role)
-        return person
-
-    # --- what a school's dossier holds -------------------------------------------------------
 
     def signaal(self, school, *, author=None, follow_up=None, status="nieuw"):
         author = author or school.directie
@@ -212,6 +182,45 @@ class Region:
         if status == Report.Status.DONE:
             report.file.save("signalen.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
         return report
+
+
+class Region(Items):
+    """A CLB, a PBD and an LSC serving ``count`` schools; the CLB medewerker holds a
+    contribute grant on each dossier, so do a colleague, a PBD begeleider and an LSC
+    ankerpersoon."""
+
+    def __init__(self, count: int):
+        super().__init__(
+            clb=OrganisationFactory(clb=True),
+            pbd=OrganisationFactory(pbd=True),
+            lsc=OrganisationFactory(lsc=True),
+        )
+        self.medewerker = self._person(self.clb, Role.CLB_MEDEWERKER)
+        self.colleague = self._person(self.clb, Role.CLB_MEDEWERKER)
+        self.begeleider = self._person(self.pbd, Role.PBD_BEGELEIDER)
+        self.ankerpersoon = self._person(self.lsc, Role.LSC_ANKERPERSOON)
+        self.schools = []
+        for _ in range(count):
+            school = OrganisationFactory()
+            for partner in (self.clb, self.pbd, self.lsc):
+                PartnershipFactory(school=school, partner=partner)
+            directie = self._person(school, Role.DIRECTIE)
+            for person in (self.medewerker, self.colleague, self.begeleider, self.ankerpersoon):
+                access_grant(
+                    dossier=school.dossier,
+                    granted_by=directie,
+                    access=user_flags(directie, school.dossier),
+                    user=person,
+                    level=AccessLevel.CONTRIBUTE,
+                )
+            school.directie = directie
+            self.schools.append(school)
+
+    @staticmethod
+    def _person(organisation, role):
+        person = UserFactory(with_mfa=True)
+        MembershipFactory(user=person, organisation=organisation, role=role)
+        return person
 
     def fill(self, school):
         """One of everything that needs the CLB medewerker, and things that do not."""
