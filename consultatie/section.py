@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from consultatie.models import Consultatie
+from consultatie.models import Consultatie, Opmerking
 from consultatie.selectors import search_notes, work_for
 from dossier.core.access import Section
 from dossier.core.registry import (
@@ -96,6 +96,12 @@ def register() -> None:
         ],
         audit_actions=NOTE_ACTIONS,
         work_sources=[
-            WorkSource(key="consultaties", section=Section.CONSULTATIES, order=20, collect=work_for)
+            WorkSource(
+                key="consultaties",
+                section=Section.CONSULTATIES,
+                order=20,
+                collect=work_for,
+                watch=((Consultatie, "dossier_id"), (Opmerking, "consultatie.dossier_id")),
+            )
         ],
     )

@@ -34,7 +34,7 @@ CAPACITY_ACTIONS = [VRAAG_ASSIGNED, VRAAG_PRIORITY]
 
 
 def register() -> None:
-    from leersteun.models import Leersteunvraag
+    from leersteun.models import Gesprek, Leersteunvraag
     from leersteun.reports import GESPREK_REPORT  # the conversation's PDF
     from leersteun.selectors.werk import work_for
 
@@ -60,7 +60,13 @@ def register() -> None:
         ],
         report_kinds=[GESPREK_REPORT],
         work_sources=[
-            WorkSource(key="leersteun", section=Section.LEERSTEUN, order=60, collect=work_for)
+            WorkSource(
+                key="leersteun",
+                section=Section.LEERSTEUN,
+                order=60,
+                collect=work_for,
+                watch=((Gesprek, "dossier_id"), (Leersteunvraag, "dossier_id")),
+            )
         ],
         # closed leersteunvragen (rounded off, not started): closed_at set by the workflow
         retention_types=[

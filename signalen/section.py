@@ -16,7 +16,7 @@ from dossier.core.registry import (
     registry,
 )
 from samenwerking.search import highlight
-from signalen.models import Signaal
+from signalen.models import Aanvulling, Signaal
 from signalen.reports import build_signalenoverzicht
 from signalen.selectors import recent_signals, search_signals, work_for
 
@@ -84,6 +84,12 @@ def register() -> None:
             )
         ],
         work_sources=[
-            WorkSource(key="signalen", section=Section.SIGNALEN, order=10, collect=work_for)
+            WorkSource(
+                key="signalen",
+                section=Section.SIGNALEN,
+                order=10,
+                collect=work_for,
+                watch=((Signaal, "dossier_id"), (Aanvulling, "signaal.dossier_id")),
+            )
         ],
     )

@@ -16,6 +16,7 @@ from accounts.tests.factories import (
     PartnershipFactory,
     UserFactory,
 )
+from accounts.tests.test_login_without_redis import cache_at, free_port  # noqa: F401
 from conftest import log_in
 from consultatie.models import Consultatie, Opmerking
 from dossier.afspraken.models import AfspraakPartij, AfspraakVersie, Samenwerkingsafspraak
@@ -464,3 +465,131 @@ def test_the_previous_login_is_kept_for_the_session(client):
     first = UserFactory()
     client.force_login(first)
     assert client.session[PREVIOUS_LOGIN_KEY] == ""
+
+
+# --- the cache ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_second_visit_is_read_from_the_cache_and_a_write_refreshes_it(
+    client, django_assert_num_queries
+):
+    region = Region(3)
+    for school in region.schools:
+        region.fill(school)
+    log_in(client, region.medewerker)
+    home = reverse("dossier:mijn_dossiers")
+    first = client.get(home).context["werk"]
+    # the readable ids are cached; only the partners of the page's schools are read
+    with django_assert_num_queries(REQUEST_OVERHEAD + 1):
+        again = client.get(home).context["werk"]
+    assert totals(again) == totals(first)
+    # a signal by the directie of one school: that school's counts move at once
+    school = region.schools[1]
+    region.signaal(school, follow_up=TODAY - datetime.timedelta(days=1))
+    after = client.get(home).context["werk"]
+    assert totals(after)[Bucket.OVERDUE] == totals(first)[Bucket.OVERDUE] + 1
+    assert totals(after)[Bucket.NEW] == totals(first)[Bucket.NEW] + 1
+    line = next(line for line in after.schools if line.dossier.pk == school.dossier.pk)
+    assert line.counts[Bucket.OVERDUE] == EXPECTED[Bucket.OVERDUE] + 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "write",
+    [
+        "supplement",
+        "remark",
+        "document version",
+        "approval",
+        "meeting",
+        "vraag",
+        "report ready",
+        "deleted signal",
+    ],
+)
+def test_every_kind_of_write_refreshes_the_cached_werkoverzicht(client, write):
+    region = Region(1)
+    (school,) = region.schools
+    region.fill(school)
+    log_in(client, region.medewerker)
+    home = reverse("dossier:mijn_dossiers")
+    before = totals(client.get(home).context["werk"])
+    expected = dict(before)
+    if write == "supplement":
+        region.aanvulling(
+            Signaal.objects.filter(dossier=school.dossier).first(), author=school.directie
+        )
+        expected[Bucket.NEW] += 1
+    elif write == "remark":
+        region.remark(Consultatie.objects.get(dossier=school.dossier), author=school.directie)
+        expected[Bucket.NEW] += 1
+    elif write == "document version":
+        document = Document.objects.filter(dossier=school.dossier, for_clb=False).get()
+        document.for_clb = True  # now shared with the CLB too
+        document.save()
+        expected[Bucket.NEW] += 1
+    elif write == "approval":
+        party = AfspraakPartij.objects.get(
+            versie__afspraak__dossier=school.dossier,
+            versie__afspraak__status="draft",
+            kind="clb",
+            approved_at=None,
+        )
+        party.approved_at = timezone.now()
+        party.approved_by = region.medewerker
+        party.save()
+        expected[Bucket.ASKED] -= 1
+    elif write == "meeting":
+        region.meeting(school, date=TODAY + datetime.timedelta(days=2))
+        expected[Bucket.UPCOMING] += 1
+    elif write == "vraag":
+        region.vraag(school, by=school.directie)
+        expected[Bucket.NEW] += 1
+    elif write == "report ready":
+        from dossier.rapporten.services import report_generate
+
+        report = Report.objects.create(
+            dossier=school.dossier,
+            kind="signalenoverzicht",
+            school_year=YEAR,
+            requested_by=region.medewerker,
+        )
+        assert report_generate(report_id=report.pk)  # its status moves by a queryset update
+        expected[Bucket.READY] += 1
+    else:
+        Signaal.objects.filter(dossier=school.dossier, status="nieuw").get().delete()
+        expected[Bucket.OVERDUE] -= 1
+        expected[Bucket.NEW] -= 1
+    assert totals(client.get(home).context["werk"]) == expected
+
+
+@pytest.mark.django_db
+def test_a_change_of_access_is_not_hidden_by_the_cache(client):
+    region = Region(2)
+    for school in region.schools:
+        region.fill(school)
+    log_in(client, region.medewerker)
+    home = reverse("dossier:mijn_dossiers")
+    assert len(client.get(home).context["werk"].schools) == 2
+    school = region.schools[0]
+    access_revoke(
+        dossier=school.dossier,
+        user=region.medewerker,
+        revoked_by=school.directie,
+        access=user_flags(school.directie, school.dossier),
+    )
+    assert [line.dossier.pk for line in client.get(home).context["werk"].schools] == [
+        region.schools[1].dossier.pk
+    ]
+
+
+@pytest.mark.django_db
+def test_without_redis_the_werkoverzicht_is_computed_on_every_visit(client, cache_at):  # noqa: F811
+    region = Region(1)
+    region.fill(region.schools[0])
+    log_in(client, region.medewerker)
+    cache_at(f"redis://127.0.0.1:{free_port()}/0")  # nothing listens there
+    response = client.get(reverse("dossier:mijn_dossiers"))
+    assert response.status_code == 200
+    assert totals(response.context["werk"]) == EXPECTED

@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from dossier.afspraken.models import AfspraakPartij, AfspraakVersie, Samenwerkingsafspraak
 from dossier.afspraken.selectors import afspraken_due, afspraken_linkable, work_for
 from dossier.core.access import Section
 from dossier.core.registry import (
@@ -47,7 +48,17 @@ def register() -> None:
         linkables=[Linkable(key="afspraken", label=_("Agreements"), readable=afspraken_linkable)],
         agreement_makers=[AgreementMaker(key="afspraken", make=_draft_between)],
         work_sources=[
-            WorkSource(key="afspraken", section=Section.AFSPRAKEN, order=30, collect=work_for)
+            WorkSource(
+                key="afspraken",
+                section=Section.AFSPRAKEN,
+                order=30,
+                collect=work_for,
+                watch=(
+                    (Samenwerkingsafspraak, "dossier_id"),
+                    (AfspraakVersie, "afspraak.dossier_id"),
+                    (AfspraakPartij, "versie.afspraak.dossier_id"),
+                ),
+            )
         ],
     )
 

@@ -16,12 +16,15 @@ class DossierConfig(AppConfig):
         from accounts import mfa
         from accounts.services import membership_changed, partnership_changed, school_saved
         from dossier.core import access, section
+        from dossier.core.registry import registry
         from dossier.core.services import (
             audit_membership_changed,
             audit_partnership_changed,
             dossier_for_saved_school,
         )
+        from dossier.core.werkoverzicht import watch
 
+        registry.work_source_hooks.append(watch)  # before any section registers its source
         section.register()
         school_saved.connect(dossier_for_saved_school, dispatch_uid="dossier-for-school")
         membership_changed.connect(audit_membership_changed, dispatch_uid="audit-membership")

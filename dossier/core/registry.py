@@ -232,6 +232,10 @@ class WorkSource:
     section: Section
     order: int
     collect: Callable[[Any], WorkAnswer]
+    # The models whose rows the source counts, each with the path from a row to its dossier's
+    # id ("signaal.dossier_id"): a write to one of them refreshes the werkoverzichten that
+    # show that dossier (they are cached until then).
+    watch: tuple[tuple[type, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -255,6 +259,8 @@ class Registry:
         self.linkables: dict[str, Linkable] = {}
         self.agreement_makers: dict[str, AgreementMaker] = {}
         self.work_sources: dict[str, WorkSource] = {}
+        # called with each work source as it registers (the core watches its models)
+        self.work_source_hooks: list[Callable[[WorkSource], None]] = []
 
     def register(
         self,
@@ -285,6 +291,9 @@ class Registry:
                 if item.key in store and store[item.key] != item:
                     raise ImproperlyConfigured(f"{item.key!r} is registered twice.")
                 store[item.key] = item
+        for source in work_sources:
+            for hook in self.work_source_hooks:
+                hook(source)
 
     def tabs_for(self, access: DossierAccess) -> list[Tab]:
         return sorted(

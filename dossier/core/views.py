@@ -34,7 +34,7 @@ from dossier.core.selectors import (
     with_partners,
 )
 from dossier.core.services import access_grant, access_revoke, audit_record
-from dossier.core.werkoverzicht import werkoverzicht
+from dossier.core.werkoverzicht import werkoverzicht_for
 from samenwerking.csvcells import csv_safe
 from samenwerking.listing import page_of, querystring_without_page
 
@@ -49,7 +49,7 @@ def mijn_dossiers(request):
     form = DossierSearchForm(request.GET)
     query = form.cleaned_data["q"] if form.is_valid() else ""
     by_name = request.GET.get("volgorde") == "naam"
-    werk = werkoverzicht(request.user, since=previous_login(request))
+    werk = werkoverzicht_for(request.user, since=previous_login(request))
     lines = school_lines(request.user, werk, query=query, by_name=by_name)
     page = Paginator(lines, PAGE_SIZE).get_page(request.GET.get("page"))
     with_partners([line.dossier for line in page.object_list])

@@ -11,19 +11,28 @@ number of queries for 2 schools as for 80.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import hashlib
+import logging
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
+from django.db import transaction
 from django.db.models import Count, Q
-from django.utils import timezone
+from django.db.models.signals import post_delete, post_save
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from dossier.core.access import DossierAccess, Section, readable_dossier_ids
 from dossier.core.access.many import accesses_in, acting_organisations, items_q, reading
+from dossier.core.access.readable import GENERATION_KEY, _cache, _CacheUnavailable
 from dossier.core.models import Dossier
-from dossier.core.registry import Bucket, WorkAnswer, WorkItem, registry
+from dossier.core.registry import Bucket, WorkAnswer, WorkItem, WorkSource, registry
+
+logger = logging.getLogger(__name__)
 
 # Without a previous login (a first visit), "new" means the last two weeks.
 FIRST_VISIT_DAYS = 14
@@ -228,3 +237,96 @@ def count_into(
             answer.add_counts(bucket, [(row[dossier], row[f"n_{bucket}"])])
             totals[bucket] += row[f"n_{bucket}"]
     return totals
+
+
+# --- the cache -------------------------------------------------------------------------------
+#
+# The werkoverzicht reads a dozen tables of up to a hundred schools; a person opens it many
+# times a day and between two visits little changes. It is kept in the cache under a key made
+# of everything it depends on: the person, their access (the access generation), the day, the
+# moment "new" starts, and a version per dossier that every write to a watched row moves on
+# (``WorkSource.watch``, ``work_changed``). A write in one school refreshes only the
+# werkoverzichten that show that school. Without Redis it is computed on every visit.
+
+CACHE_SECONDS = 300
+VERSION_KEY = "werk:v:{}"
+
+
+def work_changed(dossier_id: int | None, *, committed: bool = False) -> None:
+    """Something the werkoverzicht counts changed in this dossier: now, and again once the
+    change is committed (an overview computed meanwhile from the old rows must not stay).
+    ``committed``: the change is committed already (a worker's update in autocommit)."""
+    if dossier_id is None:
+        return
+    _bump(dossier_id)
+    if not committed:
+        transaction.on_commit(lambda: _bump(dossier_id))
+
+
+def _bump(dossier_id: int) -> None:
+    try:
+        _cache("set", VERSION_KEY.format(dossier_id), time.time_ns(), None)
+    except _CacheUnavailable:
+        logger.warning(
+            "The cache is unreachable: werkoverzicht of dossier %s not refreshed.", dossier_id
+        )
+
+
+def _dossier_of(instance, path: str):
+    value = instance
+    for name in path.split("."):
+        value = getattr(value, name, None)
+        if value is None:
+            return None
+    return value
+
+
+def watch(source: WorkSource) -> None:
+    """Connect the source's watched models: a save or delete moves their dossier's version."""
+    for model, path in source.watch:
+
+        def changed(sender, instance, path=path, **kwargs):
+            work_changed(_dossier_of(instance, path))
+
+        uid = f"werk-{source.key}-{model._meta.label}"
+        post_save.connect(changed, sender=model, dispatch_uid=uid, weak=False)
+        post_delete.connect(changed, sender=model, dispatch_uid=f"{uid}-deleted", weak=False)
+
+
+def werkoverzicht_for(
+    user: User, *, since: datetime.datetime | None = None, now: datetime.datetime | None = None
+) -> Werkoverzicht:
+    """``werkoverzicht`` through the cache (see above)."""
+    now = now or timezone.now()
+    if not (user.is_authenticated and user.is_active) or not CACHE_SECONDS:
+        return werkoverzicht(user, since=since, now=now)
+    ids = readable_dossier_ids(user, Section.OVERZICHT)
+    try:
+        generation = _cache("get", GENERATION_KEY, 0)
+        versions = _cache("get_many", [VERSION_KEY.format(pk) for pk in ids]) if ids else {}
+    except _CacheUnavailable:
+        return werkoverzicht(user, since=since, now=now)
+    # a "coming up" item of today leaves when its hour has passed: the key moves every 5 minutes
+    moment = int(now.timestamp()) // CACHE_SECONDS
+    state = "|".join(
+        [
+            str(user.pk),
+            translation.get_language() or "",
+            str(generation),
+            timezone.localdate(now).isoformat(),
+            since.isoformat() if since else "",
+            str(moment),
+            ",".join(f"{pk}:{versions.get(VERSION_KEY.format(pk), 0)}" for pk in ids),
+        ]
+    )
+    key = "werk:o:" + hashlib.sha256(state.encode()).hexdigest()
+    try:
+        cached = _cache("get", key)
+    except _CacheUnavailable:
+        cached = None
+    if cached is not None:
+        return cached
+    overview = werkoverzicht(user, since=since, now=now)
+    with contextlib.suppress(_CacheUnavailable):
+        _cache("set", key, overview, CACHE_SECONDS)
+    return overview

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dossier.core.access import Section
 from dossier.core.registry import AuditAction, Linkable, Tab, WorkSource, registry
+from dossier.documenten.models import Document, DocumentVersie
 from dossier.documenten.selectors import documents_for, work_for
 
 DOCUMENT_DOWNLOADED = AuditAction("document_downloaded", _("Document downloaded"), quiet=True)
@@ -25,6 +26,12 @@ def register() -> None:
         audit_actions=[DOCUMENT_DOWNLOADED],
         linkables=[Linkable(key="documenten", label=_("Documents"), readable=documents_for)],
         work_sources=[
-            WorkSource(key="documenten", section=Section.DOCUMENTEN, order=40, collect=work_for)
+            WorkSource(
+                key="documenten",
+                section=Section.DOCUMENTEN,
+                order=40,
+                collect=work_for,
+                watch=((Document, "dossier_id"), (DocumentVersie, "document.dossier_id")),
+            )
         ],
     )

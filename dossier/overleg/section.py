@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dossier.core.access import Section
 from dossier.core.registry import Tab, WorkSource, registry
+from dossier.overleg.models import StructureelOverleg
 from dossier.overleg.selectors import work_for
 
 
@@ -21,6 +22,12 @@ def register() -> None:
             )
         ],
         work_sources=[
-            WorkSource(key="overleg", section=Section.OVERLEG, order=50, collect=work_for)
+            WorkSource(
+                key="overleg",
+                section=Section.OVERLEG,
+                order=50,
+                collect=work_for,
+                watch=((StructureelOverleg, "dossier_id"),),
+            )
         ],
     )

@@ -28,6 +28,7 @@ def register() -> None:
         ],
         audit_actions=[REPORT_DOWNLOADED],
         work_sources=[
+            # a report becomes ready by a queryset update: report_generate calls work_changed
             WorkSource(key="rapporten", section=Section.OVERZICHT, order=70, collect=work_for)
         ],
     )

@@ -17,6 +17,7 @@ from dossier.core.access import DossierAccess
 from dossier.core.models import Dossier
 from dossier.core.registry import registry
 from dossier.core.services import audit_record
+from dossier.core.werkoverzicht import work_changed
 from dossier.rapporten.models import Report, stale_after
 from dossier.rapporten.pdf import render_pdf
 from dossier.rapporten.section import REPORT_DOWNLOADED
@@ -252,6 +253,9 @@ def report_generate(*, report_id: int) -> bool:
     done = ours.update(
         status=Report.Status.DONE, file=report.file.name, size=len(pdf), finished_at=timezone.now()
     )
+    # ready to download: the werkoverzicht shows it (the update above is committed: the task
+    # runs outside a transaction)
+    work_changed(report.dossier_id, committed=True)
     if not done:
         logger.warning("Report %s was taken over by another run; its file is dropped", report_id)
         report.file.delete(save=False)
