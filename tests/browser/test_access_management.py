@@ -175,13 +175,16 @@ def test_keyboard_only_skip_link_and_search_by_instellingsnummer(
     expect(cards.first).to_contain_text(region.school_a.name)
     assert page.evaluate("window.__noReload") is True
 
-    # Back to the other school, then open it with the keyboard: Tab past the button to the card.
+    # Back to the other school, then open it with the keyboard: Tab past the button and the
+    # link that orders the schools by name, to the card.
     page.keyboard.press("Control+A")
     page.keyboard.type(school_c.instellingsnummer)
     expect(cards).to_have_count(1)
     expect(cards.first).to_contain_text(school_c.name)
     screenshot()
     page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.locator(".sort-links a")).to_be_focused()
     page.keyboard.press("Tab")
     card_link = cards.first.locator(".dossier-card__link")
     expect(card_link).to_be_focused()
