@@ -13,7 +13,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
-from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
+from django.contrib.admin.widgets import (
+    AutocompleteSelect,
+    AutocompleteSelectMultiple,
+    RelatedFieldWidgetWrapper,
+)
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
@@ -82,6 +86,46 @@ class GuardedChangeList(ChangeList):
             raise IncorrectLookupParameters(exc) from exc
 
 
+# --- login ---
+def name_row_inputs(form) -> None:
+    """Give each input of ``form``, one row of a table of forms, a name that says what it is
+    and which row it is in: "End date (Jan Peeters – Directie – Basisschool De Linde)".
+
+    An inline and an editable list show the field's name only in the column head, which a
+    screen reader does not read with the input (axe: "label", "select-name").
+    """
+    row = str(form.instance) if form.instance.pk else _("new row")
+    for name, field in form.fields.items():
+        widget = field.widget
+        if isinstance(widget, RelatedFieldWidgetWrapper):
+            # the wrapper's own attrs are its original's; the copy of this form renders these
+            widget = widget.widget
+        if widget.is_hidden or "aria-label" in widget.attrs:
+            continue
+        label = field.label or name
+        widget.attrs = {
+            **widget.attrs,
+            "aria-label": _("%(field)s (%(row)s)") % {"field": label, "row": row},
+        }
+
+
+class RowNamesMixin:
+    """A formset whose rows' inputs are named by name_row_inputs."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name_row_inputs(form)
+
+
+def with_row_names(formset_class):
+    if issubclass(formset_class, RowNamesMixin):
+        return formset_class
+    return type(formset_class.__name__, (RowNamesMixin, formset_class), {})
+
+
+# --- end login ---
+
+
 class PlatformAdminMixin:
     """Every active platform administrator may manage the platform's master data."""
 
@@ -104,6 +148,14 @@ class PlatformAdminMixin:
 
     def get_changelist(self, request, **kwargs):
         return GuardedChangeList
+
+    # --- login --- every input of an editable list and of an inline says which row it is in
+    def get_changelist_formset(self, request, **kwargs):
+        return with_row_names(super().get_changelist_formset(request, **kwargs))
+
+    def get_formset(self, request, obj=None, **kwargs):
+        """(Inlines only: a ModelAdmin has no formset of its own.)"""
+        return with_row_names(super().get_formset(request, obj, **kwargs))
 
     def _is_platform_admin(self, request) -> bool:
         return bool(request.user.is_active and request.user.is_staff)

@@ -22,6 +22,8 @@ MFA_SETUP_URL_NAMES = {
     "mfa_reauthenticate",
     "account_reauthenticate",
     "account_change_password",
+    # the browser's own request for the icon is no page to redirect
+    "favicon",
 }
 
 

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from samenwerking.views import health
+from samenwerking.views import favicon, health
 
 # The admin login goes through allauth, so it has the same MFA step and rate limits.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -15,6 +15,8 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("account/", include("allauth.urls")),
     path("health/", health, name="health"),
+    # the browser's own request for an icon, wherever a page names none
+    path("favicon.ico", favicon, name="favicon"),
     path("", include("accounts.urls")),
     path("", include("dossier.core.urls")),
     path("", include("dossier.rapporten.urls")),

@@ -28,3 +28,15 @@ cmp -s "$tmp/django.mo" locale/nl_BE/LC_MESSAGES/django.mo || {
   echo "locale/nl_BE/LC_MESSAGES/django.mo is stale: run manage.py compilemessages" >&2
   exit 1
 }
+# Our Dutch for allauth's and Django's strings (kept by hand, not by makemessages): it compiles
+# without errors and its compiled catalogue is up to date.
+third=locale/thirdparty/nl_BE/LC_MESSAGES
+msgfmt --check -o "$tmp/thirdparty.mo" "$third/django.po"
+cmp -s "$tmp/thirdparty.mo" "$third/django.mo" || {
+  echo "$third/django.mo is stale: run manage.py compilemessages" >&2
+  exit 1
+}
+if LC_ALL=C msgfmt --statistics -o /dev/null "$third/django.po" 2>&1 | grep -Eq "fuzzy|untranslated"; then
+  echo "$third/django.po has an entry without Dutch" >&2
+  exit 1
+fi

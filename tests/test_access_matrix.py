@@ -1046,6 +1046,8 @@ MATRIX: dict[str, Case] = {
     ),
     # --- platform ------------------------------------------------------------------------------
     "health": Case({"GET": public(200) | {"anonymous": 200}}, GET),
+    # the browser's request for the icon, for everyone: sent to the static file
+    "favicon": Case({"GET": public(302) | {"anonymous": 302}}, GET),
     # --- login and account (allauth) ------------------------------------------------------------
     "account_login": Case({"GET": logged_in_redirect(200)}, ALLAUTH_FORM),
     "account_logout": Case(

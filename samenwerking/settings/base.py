@@ -221,7 +221,11 @@ CSRF_COOKIE_SAMESITE = "Lax"
 
 LANGUAGE_CODE = "nl-be"
 LANGUAGES = [("nl-be", _("Dutch"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [
+    BASE_DIR / "locale",
+    # our Dutch for the strings of allauth and Django that our users read (see its header)
+    BASE_DIR / "locale" / "thirdparty",
+]
 FORMAT_MODULE_PATH = ["samenwerking.formats"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
