@@ -49,6 +49,33 @@ def _messages(exc: ValidationError) -> list[str]:
 
 def _read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
     """The file's rows with the line each starts on; blank rows (``;;;;`` from Excel) are skipped."""
+    return read_csv_rows(
+        text,
+        required=REQUIRED_COLUMNS,
+        known=KNOWN_COLUMNS,
+        max_rows=MAX_ROWS,
+        too_many=_("A file holds at most %(max)d schools.") % {"max": MAX_ROWS},
+        no_rows=_("The file has a header row but no schools."),
+    )
+
+
+def read_csv_rows(
+    text: str,
+    *,
+    required: tuple[str, ...],
+    known: tuple[str, ...],
+    max_rows: int,
+    too_many: str,
+    no_rows: str,
+    aliases: dict[str, str] | None = None,
+) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV text (semicolon, comma or tab separated, a header row first) with the
+    line each ends on, their values stripped; blank rows are skipped. ``aliases`` maps other
+    spellings of a column's name (``email`` for ``e-mail``) to the one the importer reads.
+    Raises ImportFailed, with a message in the interface's language, for an empty file, NUL
+    characters, a value too long for the csv module or an unclosed quote, a missing column,
+    more than ``max_rows`` rows (``too_many``) or none (``no_rows``). Used by the CSV imports
+    of schools and of an organisation's staff (dossier.medewerkers)."""
     text = text.lstrip("\ufeff")
     if not text.strip():
         raise ImportFailed([_("The file is empty.")])
@@ -61,7 +88,15 @@ def _read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
     try:
-        return _rows_of(reader)
+        return _rows_of(
+            reader,
+            required=required,
+            known=known,
+            max_rows=max_rows,
+            too_many=too_many,
+            no_rows=no_rows,
+            aliases=aliases or {},
+        )
     except csv.Error as exc:
         # a value longer than csv.field_size_limit() (131,072 characters), a stray quote
         raise ImportFailed(
@@ -75,14 +110,24 @@ def _read_rows(text: str) -> list[tuple[int, dict[str, str]]]:
         ) from exc
 
 
-def _rows_of(reader: csv.DictReader) -> list[tuple[int, dict[str, str]]]:
+def _rows_of(
+    reader: csv.DictReader,
+    *,
+    required: tuple[str, ...],
+    known: tuple[str, ...],
+    max_rows: int,
+    too_many: str,
+    no_rows: str,
+    aliases: dict[str, str],
+) -> list[tuple[int, dict[str, str]]]:
     header = [(name or "").strip().lower() for name in (reader.fieldnames or [])]
-    missing = [col for col in REQUIRED_COLUMNS if col not in header]
+    header = [aliases.get(name, name) for name in header]
+    missing = [col for col in required if col not in header]
     if missing:
         raise ImportFailed(
             [
                 _("The header row lacks the column(s) %(columns)s. Expected: %(expected)s.")
-                % {"columns": ", ".join(missing), "expected": ", ".join(KNOWN_COLUMNS)}
+                % {"columns": ", ".join(missing), "expected": ", ".join(known)}
             ]
         )
     reader.fieldnames = header
@@ -92,10 +137,10 @@ def _rows_of(reader: csv.DictReader) -> list[tuple[int, dict[str, str]]]:
         if any(values.values()):
             # the line the row ends on, counting blank lines the reader skipped
             rows.append((reader.line_num, values))
-        if len(rows) > MAX_ROWS:
-            raise ImportFailed([_("A file holds at most %(max)d schools.") % {"max": MAX_ROWS}])
+        if len(rows) > max_rows:
+            raise ImportFailed([too_many])
     if not rows:
-        raise ImportFailed([_("The file has a header row but no schools.")])
+        raise ImportFailed([no_rows])
     return rows
 
 

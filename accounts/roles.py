@@ -32,6 +32,9 @@ class Role(models.TextChoices):
     CLB_DIRECTEUR = "clb_directeur", _("CLB-directeur")
     # PBD
     PBD_BEGELEIDER = "pbd_begeleider", _("Pedagogisch begeleider")
+    # the PBD's responsible for the region: manages the PBD's people in the app (issue 13); in a
+    # dossier a PBD staff member like the begeleiders
+    PBD_VERANTWOORDELIJKE = "pbd_verantwoordelijke", _("PBD-verantwoordelijke")
     # LSC
     LSC_ANKERPERSOON = "lsc_ankerpersoon", _("Ankerpersoon")
     LSC_ONDERSTEUNER = "lsc_ondersteuner", _("Ondersteuner")
@@ -48,7 +51,7 @@ ROLES_BY_KIND: dict[str, tuple[Role, ...]] = {
         Role.ADMINISTRATIEF,
     ),
     OrganisationKind.CLB: (Role.CLB_MEDEWERKER, Role.CLB_DIRECTEUR),
-    OrganisationKind.PBD: (Role.PBD_BEGELEIDER,),
+    OrganisationKind.PBD: (Role.PBD_BEGELEIDER, Role.PBD_VERANTWOORDELIJKE),
     OrganisationKind.LSC: (
         Role.LSC_ANKERPERSOON,
         Role.LSC_ONDERSTEUNER,

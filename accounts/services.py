@@ -37,6 +37,7 @@ MEMBERSHIP_PENDING = "pending"  # added, waits for confirmation
 MEMBERSHIP_CONFIRMED = "confirmed"
 MEMBERSHIP_REFUSED = "refused"
 MEMBERSHIP_ENDED = "ended"  # its end date set or changed (None: reopened)
+MEMBERSHIP_RESCHEDULED = "rescheduled"  # the start date of one that has not started yet moved
 MEMBERSHIP_DELETED = "deleted"
 PARTNERSHIP_ADDED = "added"
 PARTNERSHIP_ENDED = "ended"
@@ -211,15 +212,29 @@ def school_has_directie(school_id: int, *, exclude_pk: int | None = None) -> boo
     )
 
 
+def _deciding_directie_exists(membership: Membership) -> bool:
+    """Whether the school has an active directie who may decide on ``membership``: someone
+    other than the person who added it and the person it is for. A school whose only directie
+    invited a second one (in the app, issue 13) is decided on by a platform administrator, as
+    a school without a directie is."""
+    return (
+        Membership.objects.active_on()
+        .filter(organisation_id=membership.organisation_id, role__in=SCHOOL_MANAGER_ROLES)
+        .exclude(pk=membership.pk)
+        .exclude(user_id__in=[pk for pk in (membership.created_by_id, membership.user_id) if pk])
+        .exists()
+    )
+
+
 def may_decide(*, membership: Membership, actor: User) -> bool:
     """Who may confirm or refuse a pending membership: an active directie of its school, or, for
-    a school without one, a platform administrator; never the person who added it, nor the
-    person it is for."""
+    a school without one (other than whoever added it), a platform administrator; never the
+    person who added it, nor the person it is for."""
     if not membership.is_pending or not actor.is_active:
         return False
     if actor.pk in (membership.created_by_id, membership.user_id):
         return False
-    if school_has_directie(membership.organisation_id, exclude_pk=membership.pk):
+    if _deciding_directie_exists(membership):
         return (
             Membership.objects.active_on()
             .filter(
@@ -249,7 +264,7 @@ def _decide(*, membership: Membership, actor: User, status: str, action: str) ->
         if actor.pk == membership.user_id:
             raise ValidationError(_("You cannot confirm or refuse your own membership."))
         if not may_decide(membership=membership, actor=actor):
-            if school_has_directie(membership.organisation_id, exclude_pk=membership.pk):
+            if _deciding_directie_exists(membership):
                 raise ValidationError(
                     _("This school has a directie: only its directie can confirm or refuse this.")
                 )
@@ -314,6 +329,37 @@ def membership_end(
         membership.save(update_fields=fields)
         membership_changed.send(
             sender=Membership, membership=membership, actor=actor, action=action
+        )
+    return membership
+
+
+def membership_reschedule(
+    *, membership: Membership, start_date: datetime.date, actor: User | None = None
+) -> Membership:
+    """Move the start date of a membership that has not started yet (a colleague who comes a
+    week later, or sooner). Once a membership has started its start date is a record of who
+    had which role when, and stays: it ends, and another one begins. Its status stays as it
+    was: a directie membership that waits still waits, a confirmed one was confirmed for this
+    person in this role."""
+    _refuse_own(membership, actor)
+    if membership.start_date <= timezone.localdate():
+        raise ValidationError(
+            {
+                "start_date": _(
+                    "This membership has already started: its start date stays as a record. "
+                    "End it, or change the role from a new date."
+                )
+            }
+        )
+    membership.start_date = start_date
+    membership.full_clean()
+    with transaction.atomic():
+        membership.save(update_fields=["start_date"])
+        membership_changed.send(
+            sender=Membership,
+            membership=membership,
+            actor=actor,
+            action=MEMBERSHIP_RESCHEDULED,
         )
     return membership
 

@@ -27,4 +27,5 @@ urlpatterns = [
     path("", include("dossier.afspraken.urls")),
     path("", include("dossier.overleg.urls")),
     path("", include("leersteun.urls")),
+    path("", include("dossier.medewerkers.urls")),
 ]

@@ -604,6 +604,71 @@ def raad_document_kwargs(region):
     return kwargs | {"document_pk": document.pk}
 
 
+# --- the staff of an organisation, managed by it (dossier.medewerkers) ---------------------
+
+
+def staff_managers(ok: object) -> dict[str, object]:
+    """CLB A's staff pages: only its directeur manages its people; everyone else 404, CLB A's
+    own medewerker and platform administrators included."""
+    return everyone(404) | {"clb_directeur": ok}
+
+
+def clb_a_staff(region):
+    return {"org_pk": region.clb_a.pk}
+
+
+def clb_a_invitation(region):
+    """An open invitation of CLB A, made by its directeur."""
+    from accounts.roles import Role
+    from dossier.core.access.organisations import people_manager
+    from dossier.medewerkers.services import invitation_create
+
+    invitation = invitation_create(
+        manager=people_manager(region.clb_directeur, region.clb_a.pk),
+        organisation=region.clb_a,
+        email="uitgenodigd@clbleie.be",
+        first_name="Uma",
+        last_name="Uitgenodigd",
+        role=Role.CLB_MEDEWERKER,
+        start_date=_today(),
+        actor=region.clb_directeur,
+    )
+    return {"org_pk": region.clb_a.pk, "invitation_pk": invitation.pk}
+
+
+def clb_a_membership(region):
+    """The membership of CLB A's medewerker: its directeur changes and ends it."""
+    from accounts.models import Membership
+
+    membership = Membership.objects.get(user=region.clb_medewerker_a, organisation=region.clb_a)
+    return {"org_pk": region.clb_a.pk, "membership_pk": membership.pk}
+
+
+def invitation_link(region):
+    """The link of an open invitation of CLB A for an address without an account."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.roles import Role
+    from dossier.medewerkers.models import Invitation
+    from dossier.medewerkers.services import token_hash
+
+    token = "matrix-uitnodiging-" + "x" * 24
+    Invitation.objects.create(
+        organisation=region.clb_a,
+        email="nieuw@clbleie.be",
+        first_name="Nora",
+        last_name="Nieuwe",
+        role=Role.CLB_MEDEWERKER,
+        start_date=_today(),
+        token_hash=token_hash(token),
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+        created_by=region.clb_directeur,
+    )
+    return {"token": token}
+
+
 MATRIX: dict[str, Case] = {
     # --- the dossier ---------------------------------------------------------------------------
     "dossier:mijn_dossiers": Case({"GET": everyone(200), "POST": everyone(405)}, GET),
@@ -1045,6 +1110,40 @@ MATRIX: dict[str, Case] = {
         method_persona="anonymous",
     ),
     # --- platform ------------------------------------------------------------------------------
+    # the staff pages of CLB A: its directeur only (an empty form is a 400)
+    "medewerkers:people": Case({"GET": staff_managers(200)}, GET, kwargs=clb_a_staff),
+    "medewerkers:invitations": Case({"GET": staff_managers(200)}, GET, kwargs=clb_a_staff),
+    "medewerkers:history": Case({"GET": staff_managers(200)}, GET, kwargs=clb_a_staff),
+    "medewerkers:invite": Case(
+        {"GET": staff_managers(200), "POST": staff_managers(400)}, GET_POST, kwargs=clb_a_staff
+    ),
+    "medewerkers:import": Case(
+        {"GET": staff_managers(200), "POST": staff_managers(400)}, GET_POST, kwargs=clb_a_staff
+    ),
+    "medewerkers:invitation_revoke": Case(
+        {"POST": staff_managers(302)}, POST, kwargs=clb_a_invitation
+    ),
+    "medewerkers:invitation_resend": Case(
+        {"POST": staff_managers(302)}, POST, kwargs=clb_a_invitation
+    ),
+    "medewerkers:membership_change": Case(
+        {"GET": staff_managers(200), "POST": staff_managers(400)},
+        GET_POST,
+        kwargs=clb_a_membership,
+    ),
+    "medewerkers:membership_end": Case(
+        {"GET": staff_managers(200), "POST": staff_managers(400)},
+        GET_POST,
+        kwargs=clb_a_membership,
+    ),
+    # the invitation link: whoever holds a valid one, logged out (a new account's form; an empty
+    # one is a 400); someone logged in with another address is told to log out first (403)
+    "medewerkers:accept": Case(
+        {"GET": public(403) | {"anonymous": 200}, "POST": public(403) | {"anonymous": 400}},
+        GET_POST,
+        kwargs=invitation_link,
+        method_persona="anonymous",
+    ),
     "health": Case({"GET": public(200) | {"anonymous": 200}}, GET),
     # the browser's request for the icon, for everyone: sent to the static file
     "favicon": Case({"GET": public(302) | {"anonymous": 302}}, GET),

@@ -93,3 +93,42 @@ def test_an_administrator_removes_a_pending_membership_through_the_service():
     membership = pending_directie(OrganisationFactory(), admin)
     membership_delete(membership=membership, actor=UserFactory(is_staff=True))
     assert not Membership.objects.filter(pk=membership.pk).exists()
+
+
+# --- a directie added by the school's only directie ---------------------
+
+
+def test_a_directie_added_by_the_only_directie_is_decided_by_an_administrator():
+    from accounts.services import may_decide
+    from accounts.tests.factories import MembershipFactory
+
+    school = OrganisationFactory()
+    only = UserFactory()
+    MembershipFactory(user=only, organisation=school, role=Role.DIRECTIE)
+    membership = pending_directie(school, only)
+    admin = UserFactory(is_staff=True)
+    assert not may_decide(membership=membership, actor=only)
+    assert may_decide(membership=membership, actor=admin)
+    membership_confirm(membership=membership, actor=admin)
+    membership.refresh_from_db()
+    assert membership.status == Membership.Status.CONFIRMED
+
+
+def test_a_start_date_moves_only_before_the_membership_starts():
+    import datetime
+
+    from django.utils import timezone
+
+    from accounts.services import membership_reschedule
+    from accounts.tests.factories import MembershipFactory
+
+    today = timezone.localdate()
+    later = MembershipFactory(role=Role.LEERKRACHT, start_date=today + datetime.timedelta(days=5))
+    membership_reschedule(membership=later, start_date=today)
+    later.refresh_from_db()
+    assert later.start_date == today
+    with pytest.raises(ValidationError):  # today it has started
+        membership_reschedule(membership=later, start_date=today + datetime.timedelta(days=1))
+    future = MembershipFactory(start_date=today + datetime.timedelta(days=5))
+    with pytest.raises(ValidationError):  # nobody moves their own
+        membership_reschedule(membership=future, start_date=today, actor=future.user)

@@ -69,6 +69,7 @@ class AuditEvent(models.Model):
         MEMBERSHIP_CONFIRMED = "membership_confirmed", _("Membership confirmed")
         MEMBERSHIP_REFUSED = "membership_refused", _("Membership refused")
         MEMBERSHIP_ENDED = "membership_ended", _("Membership end date changed")
+        MEMBERSHIP_RESCHEDULED = "membership_rescheduled", _("Membership start date changed")
         MEMBERSHIP_DELETED = "membership_deleted", _("Membership removed")
         PARTNERSHIP_ADDED = "partnership_added", _("Partnership added")
         PARTNERSHIP_ENDED = "partnership_ended", _("Partnership end date changed")

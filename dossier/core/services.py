@@ -43,6 +43,7 @@ MEMBERSHIP_AUDIT_ACTIONS = {
     accounts_services.MEMBERSHIP_CONFIRMED: AuditEvent.Action.MEMBERSHIP_CONFIRMED,
     accounts_services.MEMBERSHIP_REFUSED: AuditEvent.Action.MEMBERSHIP_REFUSED,
     accounts_services.MEMBERSHIP_ENDED: AuditEvent.Action.MEMBERSHIP_ENDED,
+    accounts_services.MEMBERSHIP_RESCHEDULED: AuditEvent.Action.MEMBERSHIP_RESCHEDULED,
     accounts_services.MEMBERSHIP_DELETED: AuditEvent.Action.MEMBERSHIP_DELETED,
 }
 PARTNERSHIP_AUDIT_ACTIONS = {

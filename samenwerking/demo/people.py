@@ -32,7 +32,7 @@ PEOPLE = [
         "Peeters",
         "regenboog",
         Role.DIRECTIE,
-        "directie: reads everything of De Regenboog, manages access",
+        "directie: reads everything of De Regenboog, manages access and the school's staff",
     ),
     (
         "zorg@regenboog.demo",
@@ -129,7 +129,7 @@ PEOPLE = [
         "Vermeulen",
         "clb",
         Role.CLB_DIRECTEUR,
-        "CLB-directeur with read access to two schools",
+        "CLB-directeur with read access to two schools; manages the CLB's staff (Medewerkers)",
     ),
     (
         "pbd@leie.demo",
@@ -138,6 +138,14 @@ PEOPLE = [
         "pbd",
         Role.PBD_BEGELEIDER,
         "pedagogisch begeleider of two schools",
+    ),
+    (
+        "verantwoordelijke@leie.demo",
+        "Ria",
+        "Declercq",
+        "pbd",
+        Role.PBD_VERANTWOORDELIJKE,
+        "PBD-verantwoordelijke: manages the PBD's staff under Medewerkers",
     ),
     (
         "anker@lsc.demo",
@@ -161,7 +169,7 @@ PEOPLE = [
         "Verhoeven",
         "lsc",
         Role.LSC_COORDINATOR,
-        "LSC-coördinator without access",
+        "LSC-coördinator without access; manages the LSC's staff",
     ),
     (
         "clb@scheldeland.demo",

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "dossier.afspraken",
     "dossier.overleg",
     "leersteun",
+    # each organisation manages its own people: invitations, roles, the CSV import of staff
+    "dossier.medewerkers",
     # the demo region (load_demo)
     "samenwerking.demo",
 ]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from accounts.models import Membership, membership_active_q
-from accounts.roles import OrganisationKind, Role
+from accounts.roles import ROLES_BY_KIND, OrganisationKind, Role
 from dossier.core.access.readable import person_cached
 
 # The roles that manage an LSC's own conversation template (its staff read it).
@@ -195,3 +195,58 @@ CLUSTER_MANAGER_ROLES = frozenset({Role.LSC_ANKERPERSOON, Role.LSC_COORDINATOR})
 def may_manage_clusters(user, lsc_id: int) -> bool:
     """An ankerpersoon or the coördinator of the LSC makes, changes and fills its clusters."""
     return bool(organisation_roles(user).get(lsc_id, frozenset()) & CLUSTER_MANAGER_ROLES)
+
+
+# --- the people of an organisation (issue 13) ----------------------------------------------------
+# Each organisation manages its own memberships in the app (dossier.medewerkers): one role per
+# kind of organisation does it. They invite colleagues, change roles and start dates and end
+# memberships of their own organisation only, in the roles its kind has; a directie they invite
+# still waits for a second person's confirmation (accounts.services.membership_confirm).
+# Anyone else, platform administrators included (they keep the Django admin), gets 404.
+
+PEOPLE_MANAGER_ROLES = frozenset(
+    {Role.DIRECTIE, Role.CLB_DIRECTEUR, Role.PBD_VERANTWOORDELIJKE, Role.LSC_COORDINATOR}
+)
+
+
+class PeopleManager:
+    """One person's standing as the manager of one organisation's people, for a request: the
+    view gets it from ``require_people_manager`` and hands it to the services, which check it
+    names the organisation they change."""
+
+    def __init__(self, *, user_id: int, organisation_id: int, kind: str):
+        self.user_id = user_id
+        self.organisation_id = organisation_id
+        self.kind = kind
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The roles this manager gives: those of their organisation's kind, and no other."""
+        return tuple(ROLES_BY_KIND.get(self.kind, ()))
+
+    def manages(self, organisation_id: int) -> bool:
+        return organisation_id == self.organisation_id
+
+
+def managed_organisation_ids(user) -> list[int]:
+    """The organisations whose people the person manages today, by id (lowest first)."""
+    return sorted(
+        org for org, (_kind, roles) in _memberships(user).items() if roles & PEOPLE_MANAGER_ROLES
+    )
+
+
+def people_manager(user, organisation_id: int) -> PeopleManager | None:
+    """The person's standing as manager of the organisation's people; None if they are not
+    (an active, confirmed membership there in its kind's managing role)."""
+    kind, roles = _memberships(user).get(organisation_id, ("", frozenset()))
+    if not roles & PEOPLE_MANAGER_ROLES:
+        return None
+    return PeopleManager(user_id=user.pk, organisation_id=organisation_id, kind=kind)
+
+
+def require_people_manager(user, organisation_id: int) -> PeopleManager:
+    """404 unless the person manages the people of the organisation; their standing otherwise."""
+    manager = people_manager(user, organisation_id)
+    if manager is None:
+        raise Http404
+    return manager

@@ -34,6 +34,7 @@ from samenwerking.demo.people import (
     PLATFORM_ADMIN,
     SCHOOLS,
 )
+from samenwerking.demo.staff import load_staff
 
 
 def school_year_start(day: datetime.date) -> datetime.date:
@@ -139,6 +140,8 @@ class Command(BaseCommand):
         load_sharing(orgs, users)
         load_leersteun(orgs, users)
         load_leersteunvragen(orgs, users)
+        # what the managers find under "Medewerkers"
+        load_staff(orgs, users, password=DEMO_PASSWORD, long_ago=long_ago, this_year=this_year)
         load_history(orgs, users)  # last: it moves what the steps above wrote into the past
 
     @staticmethod
