@@ -54,6 +54,10 @@ QUERIES = {
     "rare word": "hoogbegaafdheid",
     "prefix": "fiets",
     "two words": "pesten speelplaats",
+    # only in a theme's name ("Afwezigheden en spijbelen"), never in the notes' text
+    "theme name": "spijbelen",
+    # a short stem: words that start with it, the theme "Pesten", and "gepest" inside words
+    "short stem": "pest",
 }
 
 # --- Dutch text from word lists --------------------------------------------------------------

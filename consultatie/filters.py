@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultatie.models import Consultatie, Status, SubjectKind
 from dossier.core.models import Thema
-from samenwerking.schoolyear import recent_school_years
+from samenwerking.schoolyear import filter_school_years
 
 
 class ConsultatieFilter(django_filters.FilterSet):
@@ -31,5 +31,7 @@ class ConsultatieFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        years = recent_school_years(timezone.localdate(), back=8)
-        self.filters["school_year"].extra["choices"] = [(year, year) for year in years]
+        # a consultation cannot lie in the future: no next school year
+        self.filters["school_year"].extra["choices"] = filter_school_years(
+            timezone.localdate(), keep=[self.data.get("school_year")]
+        )

@@ -72,12 +72,25 @@ class ConsultatieForm(forms.Form):
     )
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices, initial=Status.OPEN)
 
-    def __init__(self, *args, people=(), prompts=None, **kwargs):
+    def __init__(self, *args, people=(), readers=None, prompts=None, **kwargs):
+        """``people``: everyone with access to the dossier; ``readers``: the ids of those among
+        them who may read its consultation notes (all of them when not given)."""
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = User.objects.filter(pk__in=[p.pk for p in people])
+        self.readers = None if readers is None else frozenset(readers)
         prompts = prompts or {}
         for name in ("question", "analysis", "advice", "next_steps"):
             self.fields[name].help_text = prompts.get(name) or DEFAULT_PROMPTS[name]
+
+    def participant_groups(self) -> tuple[list, list]:
+        """The boxes of the participants: those who can read the note, and those who cannot
+        (they have access to the dossier, but not to its consultation notes)."""
+        can, cannot = [], []
+        for box in self["participants"]:
+            value = getattr(box.data["value"], "value", box.data["value"])
+            reads = self.readers is None or value in self.readers
+            (can if reads else cannot).append(box)
+        return can, cannot
 
     @staticmethod
     def initial_from(note: Consultatie) -> dict:

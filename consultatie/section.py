@@ -17,7 +17,7 @@ from dossier.core.registry import (
     registry,
 )
 from dossier.core.services import AuditEntry
-from samenwerking.search import highlight
+from samenwerking.search import highlight, mark_terms
 
 # Every display of a note's text is logged, one event per note shown; reads stay out of the
 # overview's recent activity. The detail is a reference only (``note_reference``): the audit
@@ -48,20 +48,21 @@ def note_reference(note_pk: int) -> str:
 def _search(user, query: str) -> SearchResults:
     notes = search_notes(user, query)
     return SearchResults(
-        hits=[_hit(note, query) for note in notes], count=notes.count, more=notes.more
+        hits=[_hit(note, query, notes.terms) for note in notes], count=notes.count, more=notes.more
     )
 
 
-def _hit(note, query: str) -> SearchHit:
+def _hit(note, query: str, terms) -> SearchHit:
     return SearchHit(
         kind="consultatie",
         kind_label=_("Consultation"),
         rank=note.rank,
         title=f"{note.date:%d/%m/%Y} · {note.label}",
         school=note.dossier.school.name,
-        excerpt=highlight(note.search_text, query),
+        excerpt=highlight(note.search_text, query, terms=terms),
         url=reverse("consultatie:detail", kwargs={"pk": note.dossier_id, "note_pk": note.pk}),
-        themes=[t.name for t in note.themas.all()],
+        # a theme that the terms name is marked too: a note may be found through it alone
+        themes=[mark_terms(t.name, query, terms=terms) for t in note.themas.all()],
         audit=AuditEntry(
             dossier_id=note.dossier_id,
             action=NOTE_FOUND.key,

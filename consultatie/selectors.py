@@ -19,7 +19,7 @@ from dossier.core.access import readable_dossier_ids as access_readable_dossier_
 from dossier.core.models import Thema
 from dossier.core.registry import Bucket, WorkAnswer, WorkItem
 from dossier.core.werkoverzicht import count_into
-from samenwerking.search import Found, search_recent
+from samenwerking.search import Found, Tags, search_recent
 
 DEFAULT_PROMPTS = {
     "question": gettext_lazy(
@@ -136,9 +136,15 @@ def theme_overview(dossier_ids: Iterable[int]) -> ThemeOverview:
     return ThemeOverview(years=ordered_years, rows=table, peak=peak)
 
 
+# a note also matches a term that names one of its themes ("pesten": the theme Pesten), through
+# the note-theme links of the readable dossiers
+NOTE_THEMES = Tags(model=Thema, field="thema", through=ConsultatieThema, row="consultatie")
+
+
 def search_notes(user, query: str, *, limit: int = 25) -> Found:
     """Notes matching ``query`` in the dossiers where ``user`` reads notes: the best of the most
-    recent matches (by the date of the consultation), a label with the terms first."""
+    recent matches (by the date of the consultation), a label with the terms first. A term
+    matches the text or the name of one of the note's themes."""
     return search_recent(
         Consultatie,
         query,
@@ -146,6 +152,7 @@ def search_notes(user, query: str, *, limit: int = 25) -> Found:
         newest="date",
         title="label",
         limit=limit,
+        tags=NOTE_THEMES,
         # what a hit shows: the date, label, school, themes and an excerpt of the search text
         detail=Consultatie.objects.select_related("dossier__school")
         .only("date", "label", "search_text", "dossier__school__name")

@@ -30,7 +30,13 @@ from consultatie.services import (
     gespreksleidraad_save,
     opmerking_add,
 )
-from dossier.core.access import CLB, Section, people_with_access, require_section
+from dossier.core.access import (
+    CLB,
+    Section,
+    dossier_roster,
+    people_with_access,
+    require_section,
+)
 from samenwerking.forms import apply_validation_error
 from samenwerking.listing import page_of, querystring_without_page
 
@@ -46,14 +52,39 @@ def _prompts_for(access) -> dict:
     return {name: getattr(guide, name) for name in ("question", "analysis", "advice", "next_steps")}
 
 
-def _form_context(dossier, access, form, note=None, warning=False):
+def _form_context(dossier, access, form, note=None, warning=False, earlier=(), asked=False):
     return {
         "dossier": dossier,
         "access": access,
         "form": form,
         "note": note,
         "name_warning": warning,
+        # the "eerder geadviseerd" panel, filled in on the server for the theme and label the
+        # form holds (a note being changed, a form sent back with errors); htmx keeps it up
+        # to date as they change
+        "earlier": earlier,
+        "asked": asked,
     }
+
+
+def _earlier_for_form(dossier, form, note=None) -> tuple[list, bool]:
+    """The earlier advice for the themes and label in ``form``, and whether there were any to
+    look for. A form sent back has its valid themes in ``cleaned_data`` (already read, no
+    query) and its label as typed; an unsent form has the note's."""
+    if form.is_bound:
+        themas = getattr(form, "cleaned_data", {}).get("themas") or []
+        label = form.data.get("label") or ""
+    else:
+        themas = form.initial.get("themas") or []
+        label = form.initial.get("label") or ""
+    thema_ids = [thema.pk for thema in themas]
+    label = str(label).strip()[:60]
+    if not (thema_ids or label):
+        return [], False
+    earlier = earlier_advice(
+        dossier, thema_ids=thema_ids, label=label, exclude_pk=note.pk if note else None
+    )
+    return earlier, True
 
 
 @login_required
@@ -83,10 +114,16 @@ def note_list(request, pk):
 
 
 def _save_note(request, dossier, access, *, note=None):
-    people = list(people_with_access(dossier).order_by("last_name", "first_name"))
+    # everyone with access may be named as a participant; the access module says who of them
+    # reads consultation notes, and the form shows the others apart
+    roster = dossier_roster(dossier)
+    people = list(people_with_access(dossier, roster=roster).order_by("last_name", "first_name"))
+    readers = [pk for pk, standing in roster.items() if standing.can_read(Section.CONSULTATIES)]
     prompts = _prompts_for(access)
     initial = ConsultatieForm.initial_from(note) if note else None
-    form = ConsultatieForm(request.POST or None, people=people, prompts=prompts, initial=initial)
+    form = ConsultatieForm(
+        request.POST or None, people=people, readers=readers, prompts=prompts, initial=initial
+    )
     warning = False
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -123,10 +160,18 @@ def _save_note(request, dossier, access, *, note=None):
             apply_validation_error(form, exc)
         else:
             return redirect("consultatie:detail", pk=dossier.pk, note_pk=note.pk)
+    earlier, asked = _earlier_for_form(dossier, form, note)
+    if request.method != "HEAD":  # a HEAD request shows nothing
+        shown = [(NOTE_ADVICE_SHOWN, other) for other in earlier]
+        if note is not None and request.method == "GET":
+            # the form shows the note's text; a POST shows what the writer just sent
+            shown.insert(0, (NOTE_EDIT_OPENED, note))
+        # the note and the earlier advice beside it: one insert
+        consultaties_shown(reader=request.user, shown=shown)
     return render(
         request,
         "consultatie/note_form.html",
-        _form_context(dossier, access, form, note, warning),
+        _form_context(dossier, access, form, note, warning, earlier, asked),
         status=400 if request.method == "POST" else 200,
     )
 
@@ -146,9 +191,6 @@ def note_edit(request, pk, note_pk):
     dossier, access, note = note_get_for_user(request.user, pk=pk, note_pk=note_pk, write=True)
     if not access.may_write_notes():
         raise PermissionDenied
-    if request.method == "GET":
-        # the form shows the note's text; a POST shows what the writer just sent
-        consultaties_shown(reader=request.user, shown=[(NOTE_EDIT_OPENED, note)])
     return _save_note(request, dossier, access, note=note)
 
 

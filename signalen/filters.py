@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dossier.core.models import Dossier, Thema
-from samenwerking.schoolyear import recent_school_years
+from samenwerking.schoolyear import filter_school_years
 from signalen.models import Bron, Signaal
 from signalen.workflow import OPEN_STATUSES, Status
 
@@ -38,8 +38,10 @@ class SignaalFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        years = recent_school_years(timezone.localdate(), back=8)
-        self.filters["school_year"].extra["choices"] = [(year, year) for year in years]
+        # a signal can be filed under next school year (SignaalForm)
+        self.filters["school_year"].extra["choices"] = filter_school_years(
+            timezone.localdate(), ahead=1, keep=[self.data.get("school_year")]
+        )
 
     def filter_text(self, queryset, name, value):
         value = value.strip()

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dossier.core.models import Thema
 from samenwerking.forms import DateField
-from samenwerking.schoolyear import recent_school_years, school_year_of
+from samenwerking.schoolyear import entry_school_years, school_year_of
 from samenwerking.widgets import DateInput
 from signalen.models import SUPPLEMENT_MAX, TEXT_MAX, TITLE_MAX, Bron
 from signalen.workflow import QUESTION, TRANSITIONS, Kind, Status
@@ -41,10 +41,8 @@ class SignaalForm(forms.Form):
     def __init__(self, *args, current_year: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        years = recent_school_years(today)
-        if current_year and current_year not in years:
-            years.append(current_year)
-        self.fields["school_year"].choices = [(year, year) for year in years]
+        # a signal that is changed keeps its own school year among the choices
+        self.fields["school_year"].choices = entry_school_years(today, keep=[current_year])
         self.fields["school_year"].initial = current_year or school_year_of(today)
 
 

@@ -15,7 +15,7 @@ from dossier.core.registry import (
     WorkSource,
     registry,
 )
-from samenwerking.search import highlight
+from samenwerking.search import highlight, mark_terms
 from signalen.models import Aanvulling, Signaal
 from signalen.reports import build_signalenoverzicht
 from signalen.selectors import recent_signals, search_signals, work_for
@@ -32,22 +32,22 @@ SIGNALENOVERZICHT = ReportKind(
 def _search(user, query: str) -> SearchResults:
     signalen = search_signals(user, query)
     return SearchResults(
-        hits=[_hit(signaal, query) for signaal in signalen],
+        hits=[_hit(signaal, query, signalen.terms) for signaal in signalen],
         count=signalen.count,
         more=signalen.more,
     )
 
 
-def _hit(signaal, query: str) -> SearchHit:
+def _hit(signaal, query: str, terms) -> SearchHit:
     return SearchHit(
         kind="signaal",
         kind_label=_("Signal"),
         rank=signaal.rank,
         title=signaal.title,
         school=signaal.dossier.school.name,
-        excerpt=highlight(signaal.search_text, query),
+        excerpt=highlight(signaal.search_text, query, terms=terms),
         url=reverse("signalen:detail", kwargs={"pk": signaal.dossier_id, "signaal_pk": signaal.pk}),
-        themes=[signaal.thema.name],
+        themes=[mark_terms(signaal.thema.name, query, terms=terms)],
     )
 
 

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dossier.core.access import Section, readable_dossier_ids, require_section
-from dossier.core.models import Dossier
+from dossier.core.models import Dossier, Thema
 from dossier.core.registry import Bucket, WorkAnswer, WorkItem
 from dossier.core.werkoverzicht import count_into
-from samenwerking.search import Found, search_recent
+from samenwerking.search import Found, Tags, search_recent
 from signalen.models import Aanvulling, AanvullingVersie, Gebeurtenis, Signaal
 from signalen.workflow import OPEN_STATUSES, QUESTION, Kind
 
@@ -131,7 +131,8 @@ def school_years_in(signalen: QuerySet[Signaal]) -> list[str]:
 
 def search_signals(user, query: str, *, limit: int = 25) -> Found:
     """Signals matching ``query`` in the dossiers where ``user`` reads signals: the best of the
-    most recent matches (by last activity), a title with the terms first."""
+    most recent matches (by last activity), a title with the terms first. A term matches the
+    text or the name of the signal's theme."""
     # what a hit shows: the title, school, theme and an excerpt of the search text
     detail = Signaal.objects.select_related("thema", "dossier__school").only(
         "title", "search_text", "thema__name", "dossier__school__name"
@@ -144,6 +145,7 @@ def search_signals(user, query: str, *, limit: int = 25) -> Found:
         title="title",
         limit=limit,
         detail=detail,
+        tags=Tags(model=Thema, field="thema"),
     )
 
 

@@ -130,6 +130,10 @@ def test_pest_finds_pesten_and_the_full_word_finds_gepest(region, notes):
     assert notes["pesten"].pk in pks(search_notes(region.clb_medewerker_a, "pest"))
     assert pks(search_notes(region.clb_medewerker_a, "pesten")) >= {notes["pesten"].pk}
     assert pks(search_notes(region.clb_medewerker_a, "gepest")) == {notes["gepest"].pk}
+    # the past participle puts "ge" before the stem: "pest" and "pesten" find "gepest" too
+    both = {notes["pesten"].pk, notes["gepest"].pk}
+    assert pks(search_notes(region.clb_medewerker_a, "pest")) == both
+    assert pks(search_notes(region.clb_medewerker_a, "pesten")) == both
 
 
 def test_every_term_must_match(region, notes, thema):
@@ -325,6 +329,163 @@ def test_a_word_common_in_the_newest_notes_and_in_old_ones_is_ranked_the_same_wa
     assert (found.count, found.more) == (RANKED, True)
     assert found[0].pk == notes[RECENT + 300 + 50].pk  # among the 500 most recent matches
     assert notes[-1].pk not in pks(found)  # the oldest match, beyond them
+
+
+# --- participles and themes (issue 13) -------------------------------------------------------
+
+
+@pytest.fixture
+def pesten():
+    """The theme Pesten, as the migrations seed it."""
+    return Thema.objects.get_or_create(name="Pesten", defaults={"position": 10})[0]
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("pest", "Hij wordt al maanden weggepest uit de groep."),
+        ("pesten", "Ze werd vorig jaar op de bus uitgepest."),
+        ("fiets", "Twee leerlingen hebben over de speelplaats gefietst."),
+        ("fietsen", "De klas is samen naar het zwembad gefietst."),
+        ("opvolgen", "De afspraken werden goed opgevolgd door het team."),
+        ("inzet", "Er werd extra leersteun ingezet in de klas."),
+    ],
+)
+def test_a_term_finds_its_past_participle_also_after_a_particle(region, thema, query, text):
+    found = note(region.dossier_a, region.clb_medewerker_a, thema, text)
+    unrelated = note(region.dossier_a, region.clb_medewerker_a, thema, "Niets van dat alles.")
+    assert pks(search_notes(region.clb_medewerker_a, query)) == {found.pk}
+    assert unrelated.pk not in pks(search_notes(region.clb_medewerker_a, query))
+
+
+def test_a_word_that_starts_with_ge_finds_no_shorter_word(region, notes, thema):
+    """ "gezin" is no participle of "zin": only a term without "ge" looks for the "ge" form."""
+    gezin = note(region.dossier_a, region.clb_medewerker_a, thema, "Het gezin verhuist.")
+    zin = note(region.dossier_a, region.clb_medewerker_a, thema, "Die zin klopt niet.")
+    assert pks(search_notes(region.clb_medewerker_a, "gezin")) == {gezin.pk}
+    # the other way round it does: that is the price of finding "gepest" for "pest"
+    assert pks(search_notes(region.clb_medewerker_a, "zin")) == {gezin.pk, zin.pk}
+
+
+def test_the_page_marks_the_participles_it_found(client, region, notes, thema):
+    weggepest = note(
+        region.dossier_a, region.clb_medewerker_a, thema, "Hij werd weggepest, zegt de klas."
+    )
+    client.force_login(region.clb_medewerker_a)
+    response = client.get(SEARCH_URL, {"q": "pesten"})
+    urls = {r.url for r in response.context["results"]}
+    assert urls == {detail_url(n) for n in (notes["pesten"], notes["gepest"], weggepest)}
+    marked = set(re.findall(r"<mark>(.*?)</mark>", response.content.decode()))
+    assert marked == {"pesten", "gepest", "weggepest"}
+
+
+def test_a_theme_name_finds_the_notes_filed_under_it(region, notes, pesten, thema):
+    author = region.clb_medewerker_a
+    filed = consultatie_create(
+        dossier=region.dossier_a,
+        author=author,
+        access=user_flags(author, region.dossier_a),
+        themas=[pesten, thema],
+        date=timezone.localdate() - datetime.timedelta(days=3),
+        asked_by=AskedBy.ZORGCOORDINATOR,
+        subject_kind=SubjectKind.KLAS,
+        label="6A",
+        question="De klas heeft het moeilijk met de nieuwe leerling in de refter.",
+    )
+    # the theme Pesten finds the note, that never says so; the text finds the others
+    text = {notes["pesten"].pk, notes["gepest"].pk}
+    assert pks(search_notes(author, "pesten")) == text | {filed.pk}
+    assert pks(search_notes(author, "pest")) == text | {filed.pk}
+    # every term must match, in the text or in a theme: "refter" is in the text of two
+    assert pks(search_notes(author, "pesten refter")) == {notes["pesten"].pk, filed.pk}
+    assert search_notes(author, "pesten zwembad") == []
+    # a stop word changes nothing
+    assert pks(search_notes(author, "de pesten")) == text | {filed.pk}
+    # the word itself ranks first; a participle or the theme alone ranks after it
+    found = search_notes(author, "pesten")
+    assert found[0].pk == notes["pesten"].pk
+    assert found[0].rank > max(hit.rank for hit in found[1:])
+
+
+def test_a_theme_name_finds_nothing_in_a_dossier_one_may_not_read(
+    region, notes, note_b, pesten, bron
+):
+    other = region.clb_medewerker_other
+    filed_b = consultatie_create(
+        dossier=region.dossier_b,
+        author=other,
+        access=user_flags(other, region.dossier_b),
+        themas=[pesten],
+        date=timezone.localdate() - datetime.timedelta(days=3),
+        asked_by=AskedBy.DIRECTIE,
+        subject_kind=SubjectKind.KLAS,
+        label="2B",
+        question="Een vraag over de speelplaats.",
+    )
+    signaal_a = signaal_create(
+        dossier=region.dossier_a,
+        author=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, region.dossier_a),
+        title="Onrust in de refter",
+        text="Meerdere klassen melden onrust.",
+        thema=pesten,
+        bron=bron,
+    )
+    # A's medewerker: the theme finds nothing of B's
+    assert filed_b.pk not in pks(search_notes(region.clb_medewerker_a, "pesten"))
+    # B's medewerker and directie: B's note, nothing of A's (the stale grant on A gives nothing)
+    assert pks(search_notes(other, "pesten")) == {filed_b.pk}
+    assert pks(search_notes(region.directie_b, "pesten")) == {filed_b.pk}
+    assert search_signals(other, "pesten") == []
+    # the signal is found through its theme by who reads A's signals, by nobody else
+    assert pks(search_signals(region.clb_medewerker_a, "pesten")) == {signaal_a.pk}
+    assert pks(search_signals(region.pbd_begeleider_a, "pesten")) == {signaal_a.pk}
+    for person in (region.lsc_anker_a, region.leerkracht_a, region.platform_admin):
+        assert search_notes(person, "pesten") == []
+        assert search_signals(person, "pesten") == []
+    # the PBD reads signals, never notes, whatever their themes
+    assert search_notes(region.pbd_begeleider_a, "pesten") == []
+
+
+def test_the_page_marks_the_theme_that_a_term_names(client, region, pesten, bron):
+    signaal_create(
+        dossier=region.dossier_a,
+        author=region.clb_medewerker_a,
+        access=user_flags(region.clb_medewerker_a, region.dossier_a),
+        title="Onrust in de refter",
+        text="Meerdere klassen melden onrust.",
+        thema=pesten,
+        bron=bron,
+    )
+    client.force_login(region.clb_medewerker_a)
+    body = client.get(SEARCH_URL, {"q": "pest"}).content.decode()
+    assert "<mark>Pesten</mark>" in body
+
+
+def test_without_postgresql_the_fallback_finds_themes_and_participles(
+    monkeypatch, region, notes, pesten, thema
+):
+    """The SQLite demo has no tsvector: the text must contain each term, or a theme's name."""
+    author = region.clb_medewerker_a
+    filed = consultatie_create(
+        dossier=region.dossier_a,
+        author=author,
+        access=user_flags(author, region.dossier_a),
+        themas=[pesten],
+        date=timezone.localdate() - datetime.timedelta(days=3),
+        asked_by=AskedBy.ZORGCOORDINATOR,
+        subject_kind=SubjectKind.KLAS,
+        label="6A",
+        question="Een vraag over de refter.",
+    )
+    monkeypatch.setattr("samenwerking.search.uses_postgres_search", lambda: False)
+    assert pks(search_notes(author, "pest")) == {
+        notes["pesten"].pk,
+        notes["gepest"].pk,
+        filed.pk,
+    }
+    assert pks(search_notes(author, "pesten refter")) == {notes["pesten"].pk, filed.pk}
+    assert search_notes(region.clb_medewerker_other, "pest") == []
 
 
 # --- nobody finds what they may not read -----------------------------------------------------

@@ -149,12 +149,13 @@ def test_the_search_page_costs_the_same_at_20_and_400_notes(
 ):
     medewerker, _dossiers, _notes = medewerker_with_notes(3, count)
     log_in(client, medewerker)
-    # 1. the ids of the dossiers whose notes the person reads, 2. the best of the most recent
-    # matching notes there, ranked, with their number (one statement), 3. those notes (dossier
-    # and school joined in), 4. their themes, 5. the ids of the dossiers whose signals the
-    # person reads, 6. the same statement for signals (none match here, so no signal is
-    # loaded), 7. the audit events of the notes shown (one insert)
-    with django_assert_num_queries(REQUEST_OVERHEAD + 7):
+    # 1. the ids of the dossiers whose notes the person reads, 2. the terms: their stems and
+    # the themes whose names they match, 3. the best of the most recent matching notes there,
+    # ranked, with their number (one statement), 4. those notes (dossier and school joined
+    # in), 5. their themes, 6. the ids of the dossiers whose signals the person reads, 7. the
+    # terms for the signals, 8. the same statement for signals (none match here, so no signal
+    # is loaded), 9. the audit events of the notes shown (one insert)
+    with django_assert_num_queries(REQUEST_OVERHEAD + 9):
         response = client.get(reverse("zoeken:zoeken"), {"q": "leesmotivatie"})
     assert response.status_code == 200
     assert len(response.context["results"]) == min(count, 25)
@@ -166,6 +167,10 @@ def test_the_search_page_costs_the_same_at_20_and_400_notes(
         (20, "leesmotivatie", 20),  # every readable note is among the newest: read them all
         (RANKED + 50, "leesmotivatie", RANKED),  # more match than are ranked: the newest only
         (RECENT + 50, "1234", 1),  # rare among the newest notes: all readable notes searched
+        # a theme's name: the notes filed under it, found through their links
+        (20, "budgetthema", 20),
+        (RANKED + 50, "budgetthema", RANKED),
+        (RANKED + 50, "budgetthema leesmotivatie", RANKED),  # a theme and a word of the text
     ],
 )
 def test_the_search_page_costs_the_same_whichever_way_it_finds_the_notes(
@@ -174,7 +179,7 @@ def test_the_search_page_costs_the_same_whichever_way_it_finds_the_notes(
     medewerker, _dossiers, _notes = medewerker_with_notes(3, count)
     client.force_login(medewerker)
     # as above: the ranking and the count are one statement however the matches are found
-    with django_assert_num_queries(REQUEST_OVERHEAD + 7):
+    with django_assert_num_queries(REQUEST_OVERHEAD + 9):
         response = client.get(reverse("zoeken:zoeken"), {"q": query})
     assert response.status_code == 200
     assert response.context["count"] == found

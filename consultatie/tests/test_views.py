@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.roles import Role
 from accounts.tests.factories import MembershipFactory, UserFactory
@@ -16,6 +17,7 @@ from consultatie.tests.factories import ConsultatieFactory, ThemaFactory
 from dossier.core.access import user_flags
 from dossier.core.models import AuditEvent
 from dossier.core.services import AccessLevel, access_grant
+from samenwerking.schoolyear import school_year_of
 
 pytestmark = pytest.mark.django_db
 
@@ -683,3 +685,118 @@ def test_a_theme_made_inactive_still_counts_but_cannot_be_chosen(clb_client, reg
     assert Consultatie.objects.count() == 1
     response = clb_client.get(reverse("consultatie:themes", kwargs={"pk": region.dossier_a.pk}))
     assert response.context["overview"].rows[0][0] == old.name
+
+
+# --- the note form: who took part, and the earlier advice (issue 13) ----------------------------
+
+
+def test_who_cannot_read_notes_is_shown_apart_among_the_participants(clb_client, region, thema):
+    """The PBD and the LSC have access to the dossier but not to its notes: the form says so,
+    as the access module decides, and they can still be recorded as taking part."""
+    from dossier.core.access import Section
+
+    response = clb_client.get(create_url(region.dossier_a))
+    assert response.status_code == 200
+    readers, others = response.context["form"].participant_groups()
+    ids = {box.data["value"].value for box in others}
+    assert ids == {region.lsc_anker_a.pk, region.pbd_begeleider_a.pk}
+    assert {box.data["value"].value for box in readers} >= {region.directie_a.pk, region.zorg_a.pk}
+    for box in [*readers, *others]:
+        person = type(region.directie_a).objects.get(pk=box.data["value"].value)
+        reads = user_flags(person, region.dossier_a).can_read(Section.CONSULTATIES)
+        assert reads is (box in readers)
+    body = response.content.decode()
+    apart = body[body.index('class="participants-without-access"') :]
+    apart = apart[: apart.index("</fieldset>")]
+    for person in (region.lsc_anker_a, region.pbd_begeleider_a):
+        assert f'value="{person.pk}"' in apart
+    assert f'value="{region.zorg_a.pk}"' not in apart
+
+    response = clb_client.post(
+        create_url(region.dossier_a),
+        valid_post(thema, participants=[region.zorg_a.pk, region.lsc_anker_a.pk]),
+    )
+    assert response.status_code == 302
+    note = Consultatie.objects.get()
+    assert set(note.participants.all()) == {region.zorg_a, region.lsc_anker_a}
+
+
+def test_without_people_who_cannot_read_there_is_no_second_group(clb_client, region, thema):
+    from dossier.core.services import access_revoke
+
+    for person in (region.lsc_anker_a, region.pbd_begeleider_a):
+        access_revoke(
+            dossier=region.dossier_a,
+            revoked_by=region.directie_a,
+            access=user_flags(region.directie_a, region.dossier_a),
+            user=person,
+        )
+    response = clb_client.get(create_url(region.dossier_a))
+    assert response.context["form"].participant_groups()[1] == []
+    assert "participants-without-access" not in response.content.decode()
+
+
+def advice_shown(person):
+    return AuditEvent.objects.filter(actor=person, action="consultatie_advice_shown")
+
+
+def test_after_a_validation_error_the_earlier_advice_is_still_shown(
+    clb_client, region, thema, other_thema
+):
+    by_theme = write(region, themas=[thema], label="6B", advice="Werk met een beloningssysteem.")
+    by_label = write(region, themas=[other_thema], label="5B", advice="Plan een klasgesprek.")
+    write(region, themas=[other_thema], label="1A", advice="Iets anders.")
+    # no question: the form comes back with its error, and the panel with the earlier advice
+    response = clb_client.post(create_url(region.dossier_a), valid_post(thema, question=""))
+    assert response.status_code == 400
+    assert not Consultatie.objects.filter(label="5B").exclude(pk=by_label.pk).exists()
+    assert set(response.context["earlier"]) == {by_theme, by_label}
+    body = response.content.decode()
+    for shown in (by_theme, by_label):
+        assert note_url("detail", shown) in body
+    # what the panel shows is recorded, as the fragment records it
+    assert set(advice_shown(region.clb_medewerker_a).values_list("detail", flat=True)) == {
+        f"#{by_theme.pk}",
+        f"#{by_label.pk}",
+    }
+    # a label as typed counts too, when the themes were left out
+    response = clb_client.post(
+        create_url(region.dossier_a), valid_post(thema, themas=[], label="6b")
+    )
+    assert response.status_code == 400
+    assert response.context["earlier"] == [by_theme]
+
+
+def test_a_new_form_shows_no_earlier_advice_and_records_nothing(clb_client, region, thema):
+    write(region, themas=[thema], label="5B")
+    response = clb_client.get(create_url(region.dossier_a))
+    assert list(response.context["earlier"]) == [] and response.context["asked"] is False
+    assert not advice_shown(region.clb_medewerker_a).exists()
+
+
+def test_the_form_of_a_note_shows_the_earlier_advice_on_its_theme_and_label(
+    clb_client, region, thema
+):
+    earlier = write(region, themas=[thema], label="3C", date=datetime.date(2025, 9, 10))
+    note = write(region, themas=[thema], label="3C")
+    response = clb_client.get(note_url("edit", note))
+    assert response.status_code == 200
+    assert response.context["earlier"] == [earlier]  # not the note itself
+    actions = AuditEvent.objects.filter(actor=region.clb_medewerker_a).values_list(
+        "action", "detail"
+    )
+    assert set(actions) == {
+        ("consultatie_edit_opened", f"#{note.pk}"),
+        ("consultatie_advice_shown", f"#{earlier.pk}"),
+    }
+
+
+def test_the_list_filter_offers_recent_years_and_keeps_an_older_one(clb_client, region, listed):
+    response = clb_client.get(list_url(region.dossier_a))
+    years = [v for v, _l in response.context["filter"].form.fields["school_year"].choices if v]
+    assert years[0] == school_year_of(timezone.localdate())
+    assert len(years) == 6
+    response = clb_client.get(list_url(region.dossier_a), {"school_year": "2015-2016"})
+    assert response.status_code == 200
+    assert labels(response) == set()
+    assert '<option value="2015-2016" selected>' in response.content.decode()

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dossier.documenten.models import Document
-from samenwerking.schoolyear import recent_school_years, school_year_of
+from samenwerking.schoolyear import entry_school_years, filter_school_years, school_year_of
 
 
 class DocumentForm(forms.Form):
@@ -22,8 +22,7 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        years = recent_school_years(timezone.localdate(), back=3)
-        self.fields["school_year"].choices = [(year, year) for year in years]
+        self.fields["school_year"].choices = entry_school_years(timezone.localdate())
         self.fields["school_year"].initial = school_year_of(timezone.localdate())
 
 
@@ -40,8 +39,11 @@ class DocumentFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        years = recent_school_years(timezone.localdate(), back=8)
-        self.fields["school_year"].choices = [("", _("All school years"))] + [(y, y) for y in years]
+        # a document can be filed under next school year (DocumentForm)
+        years = filter_school_years(
+            timezone.localdate(), ahead=1, keep=[self.data.get("school_year")]
+        )
+        self.fields["school_year"].choices = [("", _("All school years")), *years]
 
     def filter(self, documents):
         data = self.cleaned_data

@@ -3,7 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dossier.core.registry import registry
-from samenwerking.schoolyear import recent_school_years, school_year_of
+from samenwerking.schoolyear import filter_school_years, school_year_of
 
 
 def _kinds_for_a_year() -> list[tuple[str, object]]:
@@ -25,10 +25,8 @@ class ReportRequestForm(forms.Form):
     def __init__(self, *args, years: list[str] = (), initial_kind: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        choices = sorted(
-            set(years) | set(recent_school_years(today, back=5, ahead=0)), reverse=True
-        )
-        self.fields["school_year"].choices = [(year, year) for year in choices]
+        # the recent school years, and every older one that has something to report
+        self.fields["school_year"].choices = filter_school_years(today, keep=years)
         self.fields["school_year"].initial = school_year_of(today)
         if initial_kind:
             self.fields["kind"].initial = initial_kind

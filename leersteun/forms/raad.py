@@ -12,7 +12,7 @@ from accounts.models import User
 from leersteun.models import RaadLid
 from leersteun.services.raad import HOURS_MAX, NAME_MAX, TEXT_MAX, TITLE_MAX
 from samenwerking.forms import DateField
-from samenwerking.schoolyear import recent_school_years
+from samenwerking.schoolyear import filter_school_years
 from samenwerking.widgets import DateInput
 
 DEFAULT_SEAT = ""  # the designation form's choice for "the directie sits"
@@ -152,7 +152,10 @@ class FiguresFilter(forms.Form):
 
     def __init__(self, *args, today, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["schooljaar"].choices = [(y, y) for y in recent_school_years(today)]
+        # a question is filed under the school year in which it is asked: none lie ahead
+        self.fields["schooljaar"].choices = filter_school_years(
+            today, keep=[self.data.get("schooljaar")]
+        )
         self.fields["schooljaar"].error_messages["invalid_choice"] = _(
             "Choose one of the school years in the list."
         )

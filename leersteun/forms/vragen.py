@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dossier.core.models import Thema
 from leersteun.models import FilterBeoordeling, Leersteunvraag
 from leersteun.workflow import DECISIONS, TRANSITIONS, Status
-from samenwerking.schoolyear import recent_school_years
+from samenwerking.schoolyear import filter_school_years
 
 DOMAIN_CHOICES = [
     ("inclusie", _("inclusion")),
@@ -131,8 +131,10 @@ class VraagFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        years = recent_school_years(timezone.localdate(), back=8)
-        self.filters["school_year"].extra["choices"] = [(year, year) for year in years]
+        # a question is filed under the school year in which it is asked: none lie ahead
+        self.filters["school_year"].extra["choices"] = filter_school_years(
+            timezone.localdate(), keep=[self.data.get("school_year")]
+        )
 
 
 class ScreeningForm(forms.Form):

@@ -166,3 +166,46 @@ def test_clb_writes_a_note_beside_earlier_advice_and_the_zorgcoordinator_finds_i
     # the CLB medewerker's own opening after saving was recorded as well
     assert AuditEvent.objects.filter(dossier=dossier, actor=clb, action="consultatie_read").exists()
     screenshot()
+
+
+@pytest.mark.parametrize(("width", "height"), [(1366, 768), (820, 1180)])
+def test_a_form_sent_back_keeps_its_earlier_advice_and_says_who_cannot_read_the_note(
+    page: Page, live_server, login, region, themas, width, height
+):
+    """Issue 13: after a validation error the "eerder geadviseerd" panel still shows the advice
+    on the chosen theme, and the PBD and LSC people are apart among the participants."""
+    page.set_viewport_size({"width": width, "height": height})
+    dossier = region.dossier_a
+    leren, _gezondheid = themas
+    clb = region.clb_medewerker_a
+    earlier = consultatie_create(
+        dossier=dossier,
+        author=clb,
+        access=user_flags(clb, dossier),
+        themas=[leren],
+        date=timezone.localdate() - datetime.timedelta(days=60),
+        asked_by=AskedBy.LEERKRACHT,
+        subject_kind=SubjectKind.KLAS,
+        label="4B",
+        question="De klas leest traag.",
+        advice="We adviseren dagelijks tien minuten duolezen.",
+    )
+    login(clb)
+    page.goto(f"{live_server.url}/dossiers/{dossier.pk}/consultaties/nieuw/")
+    apart = page.locator(".participants-without-access")
+    expect(apart).to_be_visible()
+    for person in (region.lsc_anker_a, region.pbd_begeleider_a):
+        expect(apart.locator(f"input[name=participants][value='{person.pk}']")).to_have_count(1)
+    expect(apart.locator(f"input[value='{region.zorg_a.pk}']")).to_have_count(0)
+    page.locator(f"input[name=themas][value='{leren.pk}']").check()
+    expect(page.locator("#earlier .earlier-list > li")).to_have_count(1)
+    page.locator("input[name=label]").fill("6A")
+    # no question: the form comes back from the server with its error
+    page.locator("#note-form button[type=submit]").click()
+    expect(page.locator(".field-error")).not_to_have_count(0)
+    items = page.locator("#earlier .earlier-list > li")
+    expect(items).to_have_count(1)
+    expect(items.first).to_contain_text(earlier.advice)
+    expect(page.locator(f"input[name=themas][value='{leren.pk}']")).to_be_checked()
+    assert not Consultatie.objects.filter(label="6A").exists()
+    shot(page, f"test_consultatie_form_sent_back_{width}x{height}")
