@@ -26,6 +26,7 @@ SIGNALENOVERZICHT = ReportKind(
     section=Section.SIGNALEN,
     build=build_signalenoverzicht,
     filename="signalenoverzicht",
+    pdf_variant="pdf/ua-1",  # tagged and accessible, as every report
 )
 
 

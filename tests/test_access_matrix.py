@@ -312,6 +312,18 @@ def afspraak_kwargs(region):
     return {"pk": region.dossier_a.pk, "afspraak_pk": afspraak.pk}
 
 
+def approved_afspraak_kwargs(region):
+    """The agreement of afspraak_kwargs (school A and CLB A), approved by both."""
+    from dossier.afspraken.models import Samenwerkingsafspraak
+    from dossier.afspraken.services import afspraak_approve
+
+    kwargs = afspraak_kwargs(region)
+    afspraak = Samenwerkingsafspraak.objects.get(pk=kwargs["afspraak_pk"])
+    for user in (region.directie_a, region.clb_medewerker_a):
+        afspraak_approve(afspraak=afspraak, user=user, access=user_flags(user, region.dossier_a))
+    return kwargs
+
+
 # --- leersteun: the samenwerkingsgesprek --------------------------------------------------------
 
 
@@ -794,6 +806,13 @@ MATRIX: dict[str, Case] = {
     "afspraken:afspraak_status": Case(
         {"POST": school_and_clb_item(302, write=True)}, POST, kwargs=afspraak_kwargs
     ),
+    # the approved version's PDF: every reader it binds asks for it (read
+    # grants too); then on to the reports page. LSC and PBD, whom it does not bind: 404
+    "afspraken:afspraak_report": Case(
+        {"POST": school_and_clb_item(302), "GET": everyone(405)},
+        POST,
+        kwargs=approved_afspraak_kwargs,
+    ),
     # --- leersteun: the samenwerkingsgesprek in a dossier --------------------------------------
     # (rows: conversation)
     "leersteun:gesprekken": Case({"GET": leersteun_readers(200)}, GET, kwargs=dossier_a),
@@ -1080,6 +1099,10 @@ MATRIX: dict[str, Case] = {
     "overleg:overleg_detail": Case({"GET": readers(200)}, GET, kwargs=overleg_kwargs),
     "overleg:overleg_edit": Case(
         {"GET": school_writes(200), "POST": school_writes(400)}, GET_POST, kwargs=overleg_kwargs
+    ),
+    # the minutes as a PDF: for every reader of the meeting (read grants too)
+    "overleg:overleg_report": Case(
+        {"POST": readers(302), "GET": everyone(405)}, POST, kwargs=overleg_kwargs
     ),
     # --- search ----------------------------------------------------------------------------------
     "zoeken:zoeken": Case({"GET": everyone(200)}, GET),

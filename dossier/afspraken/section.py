@@ -24,7 +24,10 @@ def _overview(dossier, access):
 
 
 def register() -> None:
+    from dossier.afspraken.reports import AFSPRAAK_REPORT  # its PDF
+
     registry.register(
+        report_kinds=[AFSPRAAK_REPORT],
         tabs=[
             Tab(
                 key="afspraken",

@@ -27,4 +27,9 @@ urlpatterns = [
         views.afspraak_status_view,
         name="afspraak_status",
     ),
+    path(
+        "dossiers/<int:pk>/afspraken/<int:afspraak_pk>/rapport/",
+        views.afspraak_report,
+        name="afspraak_report",
+    ),
 ]

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dossier.afspraken.forms import AfspraakForm, AfspraakStatusForm
+from dossier.afspraken.reports import AFSPRAAK_REPORT, newest_approved, school_year_of_version
 from dossier.afspraken.selectors import afspraak_get, afspraken_for
 from dossier.afspraken.services import (
     afspraak_approve,
@@ -16,6 +17,8 @@ from dossier.afspraken.services import (
 )
 from dossier.core.access import Section, require_section
 from dossier.core.selectors import partner_organisations
+from dossier.rapporten.services import report_request
+from dossier.rapporten.views import announce_request
 from samenwerking.forms import apply_validation_error
 
 
@@ -115,6 +118,8 @@ def afspraak_detail(request, pk, afspraak_pk):
             "can_approve": bool(access.parties_to_approve(current.partijen.all())),
             "can_change": access.may_change_agreement(afspraak),
             "status_form": AfspraakStatusForm(),
+            # the version its PDF shows (None while nothing was approved)
+            "approved_version": newest_approved(versions),
         },
     )
 
@@ -157,3 +162,32 @@ def afspraak_status_view(request, pk, afspraak_pk):
         else:
             messages.success(request, _("The status has been changed."))
     return redirect("afspraken:afspraak_detail", pk=dossier.pk, afspraak_pk=afspraak.pk)
+
+
+# the PDF of the agreement's approved version
+@login_required
+@require_POST
+def afspraak_report(request, pk, afspraak_pk):
+    """Ask for the PDF of the newest version every partner approved, for whoever the agreement
+    binds (anyone else: 404); then on to the reports page, which follows it until it can be
+    downloaded. A draft that nobody approved yet is a message on the agreement's page."""
+    dossier, access, afspraak = afspraak_get(request.user, pk=pk, afspraak_pk=afspraak_pk)
+    version = newest_approved(afspraak.versies.all())
+    try:
+        if version is None:
+            raise ValidationError(
+                _("Only a version that every partner approved can be made into a PDF.")
+            )
+        report = report_request(
+            dossier=dossier,
+            kind=AFSPRAAK_REPORT.key,
+            school_year=school_year_of_version(version),
+            requested_by=request.user,
+            access=access,
+            subject_id=version.pk,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("afspraken:afspraak_detail", pk=dossier.pk, afspraak_pk=afspraak.pk)
+    announce_request(request, report)
+    return redirect("rapporten:reports", pk=dossier.pk)

@@ -16,3 +16,8 @@ class MeldingenConfig(AppConfig):
         membership_changed.connect(
             notify_membership_decision, dispatch_uid="notify-membership-decision"
         )
+        # another platform service tells one person (a report is ready)
+        from dossier.core.hooks import person_to_tell
+        from dossier.meldingen.services import notify_told_person
+
+        person_to_tell.connect(notify_told_person, dispatch_uid="notify-told-person")

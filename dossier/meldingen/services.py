@@ -84,6 +84,28 @@ def notify(
     return created
 
 
+def notify_person(*, dossier: Dossier, user, subject: str, url: str) -> Notification | None:
+    """Notify one person (the one who asked for a report) about something in ``dossier``.
+
+    The same way as ``notify``: one row, sent after commit by the task (the sweep sends what
+    the queue missed), and the person's choice respected: at once, in the daily digest, or
+    not at all (then nothing is written). An account that is switched off gets nothing.
+    """
+    user = User.objects.filter(pk=user.pk, is_active=True).first()
+    if user is None or user.notification_frequency == User.NotificationFrequency.NONE:
+        return None
+    notification = Notification.objects.create(
+        user=user, dossier=dossier, subject=subject[:200], url=url[:200]
+    )
+    transaction.on_commit(lambda: _enqueue_notifications([notification.pk]))
+    return notification
+
+
+def notify_told_person(sender, *, dossier, user, subject, url, **kwargs) -> None:
+    """Receiver of ``dossier.core.hooks.person_to_tell``."""
+    notify_person(dossier=dossier, user=user, subject=subject, url=url)
+
+
 def _enqueue_notifications(ids: list[int]) -> None:
     # the task in dossier/meldingen/tasks.py (named after the former dossier.tasks module)
     enqueue("dossier.tasks.send_notifications", ids)

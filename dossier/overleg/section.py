@@ -10,7 +10,10 @@ from dossier.overleg.selectors import work_for
 
 
 def register() -> None:
+    from dossier.overleg.reports import OVERLEG_REPORT  # its PDF
+
     registry.register(
+        report_kinds=[OVERLEG_REPORT],
         tabs=[
             Tab(
                 key="overleg",

@@ -15,4 +15,9 @@ urlpatterns = [
         views.overleg_edit,
         name="overleg_edit",
     ),
+    path(
+        "dossiers/<int:pk>/overleg/<int:overleg_pk>/rapport/",
+        views.overleg_report,
+        name="overleg_report",
+    ),
 ]

@@ -4,13 +4,17 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dossier.core.access import Section, require_section
 from dossier.overleg.forms import OverlegForm
+from dossier.overleg.reports import OVERLEG_REPORT
 from dossier.overleg.selectors import linked_items, overleg_get, overleggen_for
 from dossier.overleg.services import overleg_save
+from dossier.rapporten.services import report_request
+from dossier.rapporten.views import announce_request
 from samenwerking.forms import apply_validation_error
+from samenwerking.schoolyear import school_year_of
 
 
 @login_required
@@ -110,3 +114,26 @@ def overleg_detail(request, pk, overleg_pk):
             "can_write": access.may_edit_meeting(overleg),
         },
     )
+
+
+# the minutes as a PDF
+@login_required
+@require_POST
+def overleg_report(request, pk, overleg_pk):
+    """Ask for the meeting's minutes as a PDF, for whoever reads the meeting (anyone else:
+    404); then on to the reports page, which follows it until it can be downloaded."""
+    dossier, access, overleg = overleg_get(request.user, pk=pk, overleg_pk=overleg_pk)
+    try:
+        report = report_request(
+            dossier=dossier,
+            kind=OVERLEG_REPORT.key,
+            school_year=school_year_of(overleg.date),
+            requested_by=request.user,
+            access=access,
+            subject_id=overleg.pk,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("overleg:overleg_detail", pk=dossier.pk, overleg_pk=overleg.pk)
+    announce_request(request, report)
+    return redirect("rapporten:reports", pk=dossier.pk)

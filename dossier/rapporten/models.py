@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dossier.core.models import Dossier
@@ -17,6 +18,18 @@ def stale_after() -> datetime.timedelta:
     return datetime.timedelta(
         seconds=settings.REPORT_TASK_TIME_LIMIT + settings.REPORT_STALE_MARGIN
     )
+
+
+class Failure:
+    """Why a report failed: the first word of ``Report.error`` (a refusal adds its reason after
+    a colon). The status row says each in Dutch (``Report.failure_message``)."""
+
+    QUEUE_UNAVAILABLE = "queue_unavailable"  # the broker could not be reached
+    WORKER_LOST = "worker_lost"  # its worker died, MAX_ATTEMPTS times
+    TIMED_OUT = "timed_out"  # the render passed the task's soft time limit
+    NOT_POSSIBLE = "not_possible"  # the kind refused (a ValidationError): its item changed
+    NO_ACCESS = "no_access"  # the requester no longer reads what it is about
+    RENDER_FAILED = "render_failed"  # anything else: the log has the details
 
 
 class Report(models.Model):
@@ -119,6 +132,37 @@ class Report(models.Model):
     def can_be_retried(self) -> bool:
         """The retry button shows for a failed report and for one that has been stuck."""
         return self.status == self.Status.FAILED or self.is_stale()
+
+    @property
+    def failure_message(self) -> str:
+        """What the status row says of a failed report, in the person's language."""
+        code, _colon, reason = self.error.partition(":")
+        code, reason = code.strip(), reason.strip()
+        if code == Failure.QUEUE_UNAVAILABLE:
+            return gettext(
+                "The queue that makes reports could not be reached. Your request is kept: "
+                "try again in a moment."
+            )
+        if code == Failure.WORKER_LOST:
+            return gettext(
+                "Making the report was interrupted several times. Try again; if it happens "
+                "again, tell the platform's administrators."
+            )
+        if code == Failure.TIMED_OUT:
+            return gettext(
+                "Making the report took too long and was stopped. Try again later; if it "
+                "happens again, tell the platform's administrators."
+            )
+        if code == Failure.NOT_POSSIBLE and reason:
+            return gettext("The report could not be made: %(reason)s") % {"reason": reason}
+        if code == Failure.NO_ACCESS:
+            return gettext(
+                "The report was not made: you no longer have access to what it is about."
+            )
+        return gettext(
+            "Something went wrong while making the report. Try again; if it fails again, "
+            "tell the platform's administrators."
+        )
 
     @property
     def duration(self):

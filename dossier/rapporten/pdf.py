@@ -3,12 +3,16 @@
 import contextlib
 import gc
 import mimetypes
+import re
 import threading
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -100,6 +104,43 @@ def _collector_paused():
         gc.collect(0)
 
 
+_PAGE_PLACEHOLDERS = re.compile(r"(%\(pages?\)s)")
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string, safe inside the template's <style> element."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return '"' + escaped.replace("\n", " ") + '"'
+
+
+def page_counter_css() -> str:
+    """The CSS ``content`` of the page number in the active language: "Pagina 2 van 5".
+
+    The sentence is one translatable string with the two numbers as placeholders, so each
+    language puts them where it wants; WeasyPrint fills them in with its page counters.
+    """
+    parts = []
+    for part in _PAGE_PLACEHOLDERS.split(gettext("Page %(page)s of %(pages)s")):
+        if part == "%(page)s":
+            parts.append("counter(page)")
+        elif part == "%(pages)s":
+            parts.append("counter(pages)")
+        elif part:
+            parts.append(_css_string(part))
+    return mark_safe(" ".join(parts))  # noqa: S308 - built from escaped CSS strings only
+
+
+def _page_context(context: dict) -> dict:
+    """What reports/base.html puts on every page, whatever the kind brought: the school's
+    name (a kind that passes none gets its report's), the moment it was made, the page
+    number."""
+    report = context.get("report")
+    defaults = {"generated_at": timezone.localtime(), "page_counter": page_counter_css()}
+    if "school" not in context and report is not None:
+        defaults["school"] = report.dossier.school
+    return defaults | context
+
+
 def render_pdf(template_name: str, context: dict, *, pdf_variant: str | None = None) -> bytes:
     """The PDF of ``template_name`` (extending ``reports/base.html``) with ``context``.
 
@@ -108,7 +149,7 @@ def render_pdf(template_name: str, context: dict, *, pdf_variant: str | None = N
     (``ReportKind.pdf_variant``): "pdf/ua-1" makes a tagged PDF a screen reader can follow,
     its structure taken from the template's headings, lists and tables.
     """
-    html = render_to_string(template_name, context)
+    html = render_to_string(template_name, _page_context(context))
     setup = _print_setup.ready()
     options = {}
     if pdf_variant:

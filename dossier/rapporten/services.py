@@ -5,20 +5,23 @@ import logging
 import secrets
 import time
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from dossier.core.access import DossierAccess
+from dossier.core.access import DossierAccess, user_flags
+from dossier.core.hooks import person_to_tell
 from dossier.core.models import Dossier
 from dossier.core.registry import registry
 from dossier.core.services import audit_record
 from dossier.core.werkoverzicht import work_changed
-from dossier.rapporten.models import Report, stale_after
+from dossier.rapporten.models import Failure, Report, stale_after
 from dossier.rapporten.pdf import render_pdf
 from dossier.rapporten.section import REPORT_DOWNLOADED
 from samenwerking.queue import enqueue
@@ -27,7 +30,7 @@ from samenwerking.schoolyear import validate_school_year
 logger = logging.getLogger(__name__)
 
 
-QUEUE_UNAVAILABLE = "queue_unavailable"
+QUEUE_UNAVAILABLE = Failure.QUEUE_UNAVAILABLE
 
 
 MAX_ATTEMPTS = 3
@@ -189,12 +192,65 @@ def report_retry(*, report: Report, user, access: DossierAccess) -> bool:
 GENERATE_TASK = "dossier.tasks.generate_report"
 
 
-def _enqueue_report(report_id: int) -> None:
+def _enqueue_report(report_id: int, *, tell: bool = False) -> None:
+    """Put the report on the queue. ``tell``: nobody is looking at a page that would say the
+    queue is down (the stale sweep), so a failure is e-mailed to the requester."""
     if not enqueue(GENERATE_TASK, report_id):
         # The request is kept: it shows as failed with a retry button, nothing is lost.
-        Report.objects.filter(pk=report_id, status=Report.Status.QUEUED).update(
+        failed = Report.objects.filter(pk=report_id, status=Report.Status.QUEUED).update(
             status=Report.Status.FAILED, error=QUEUE_UNAVAILABLE, finished_at=timezone.now()
         )
+        if failed and tell:
+            _tell_requester(report_id, ready=False)
+
+
+def _failure(exc: BaseException) -> str:
+    """What ``Report.error`` keeps of a failed render: a code (``Failure``) the status row
+    turns into a Dutch sentence, and for a refusal the builder's own message. An unexpected
+    error's text stays in the log: it is not for the person who asked."""
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return Failure.TIMED_OUT
+    if isinstance(exc, PermissionDenied):
+        return Failure.NO_ACCESS
+    if isinstance(exc, ValidationError):
+        return f"{Failure.NOT_POSSIBLE}: {' '.join(exc.messages)}"[:300]
+    return f"{Failure.RENDER_FAILED}: {exc.__class__.__name__}"[:300]
+
+
+@translation.override(settings.LANGUAGE_CODE)
+def _tell_requester(report_id: int, *, ready: bool) -> None:
+    """E-mail the person who asked that their report is ready, or finally failed: the kind
+    and school year and a link to the reports page, nothing of its content (the item's title
+    stays in the app). Only while they still read what it is about."""
+    report = (
+        Report.objects.select_related("dossier__school", "requested_by")
+        .filter(pk=report_id)
+        .first()
+    )
+    spec = registry.report_kinds.get(report.kind) if report is not None else None
+    if spec is None:
+        return
+    if not user_flags(report.requested_by, report.dossier).can_read(spec.section):
+        return
+    names = {"kind": report.get_kind_display(), "year": report.school_year}
+    subject = (
+        _("Your report is ready: %(kind)s %(year)s")
+        if ready
+        else _("Your report could not be made: %(kind)s %(year)s")
+    ) % names
+    url = reverse("rapporten:reports", kwargs={"pk": report.dossier_id})
+    try:
+        person_to_tell.send(
+            sender=Report,
+            dossier=report.dossier,
+            user=report.requested_by,
+            subject=subject,
+            url=f"{url}#report-{report.reference}",
+        )
+    except Exception:
+        # the report itself is made (or kept as failed) and shows on the reports page: a mail
+        # that cannot be written never undoes that
+        logger.exception("Could not tell the requester of report %s", report_id)
 
 
 def _claim(report_id: int) -> datetime.datetime | None:
@@ -243,12 +299,13 @@ def report_generate(*, report_id: int) -> bool:
             time.sleep(delay)  # test settings only: a render slow enough to kill its worker
         report.file.save(f"{secrets.token_urlsafe(24)}.pdf", ContentFile(pdf), save=False)
     except Exception as exc:
-        logger.exception("Report %s failed", report_id)
-        ours.update(
-            status=Report.Status.FAILED,
-            error=(str(exc) or exc.__class__.__name__)[:300],
-            finished_at=timezone.now(),
-        )
+        error = _failure(exc)  # a code for the status row, and a mail
+        if isinstance(exc, (ValidationError, PermissionDenied)):
+            logger.warning("Report %s refused by its kind: %s", report_id, error)
+        else:
+            logger.exception("Report %s failed", report_id)
+        if ours.update(status=Report.Status.FAILED, error=error, finished_at=timezone.now()):
+            _tell_requester(report_id, ready=False)
         return False
     done = ours.update(
         status=Report.Status.DONE, file=report.file.name, size=len(pdf), finished_at=timezone.now()
@@ -260,6 +317,7 @@ def report_generate(*, report_id: int) -> bool:
         logger.warning("Report %s was taken over by another run; its file is dropped", report_id)
         report.file.delete(save=False)
         return False
+    _tell_requester(report_id, ready=True)
     return True
 
 
@@ -280,7 +338,7 @@ def reports_requeue_stale(*, now: datetime.datetime | None = None) -> int:
         given_up = [pk for pk, attempts in stuck if attempts >= MAX_ATTEMPTS]
         requeued = [pk for pk, attempts in stuck if attempts < MAX_ATTEMPTS]
         Report.objects.filter(pk__in=given_up).update(
-            status=Report.Status.FAILED, error="worker_lost", finished_at=now
+            status=Report.Status.FAILED, error=Failure.WORKER_LOST, finished_at=now
         )
         # A queued report whose message was lost before any worker claimed it is sent again;
         # the claim still guarantees a single render.
@@ -295,8 +353,10 @@ def reports_requeue_stale(*, now: datetime.datetime | None = None) -> int:
             status=Report.Status.QUEUED, queued_at=now, started_at=None
         )
     # after the commit (also when called inside a test's transaction: eager Celery renders here)
+    for report_id in given_up:  # tried MAX_ATTEMPTS times: the requester hears
+        _tell_requester(report_id, ready=False)
     for report_id in requeued:
-        _enqueue_report(report_id)
+        _enqueue_report(report_id, tell=True)
     return len(requeued)
 
 

@@ -211,7 +211,7 @@ def test_the_ankerpersoon_asks_and_gets_the_report(
     assert WITHHELD in text
     assert WIFI not in text
     assert "Kastanje" not in text
-    assert "Pagina 1 / " in text
+    assert dutch("Page %(page)s of %(pages)s").split("%(pages)s")[0] % {"page": 1} in text
 
 
 def test_the_reports_page_lists_it_by_its_conversation(

@@ -65,6 +65,12 @@ def media_root(settings, tmp_path):
     return Path(settings.MEDIA_ROOT)
 
 
+def queue_callbacks(callbacks) -> list:
+    """The on-commit callbacks that put a report on the queue; a finished report also has the
+    notification to its requester sent, and the werkoverzicht refreshed, after commit."""
+    return [c for c in callbacks if c.__qualname__.startswith(("report_request.", "_requeue."))]
+
+
 def thema(name: str) -> Thema:
     return Thema.objects.get_or_create(name=name)[0]
 
@@ -255,7 +261,7 @@ def test_the_request_is_put_on_the_queue_only_after_commit(
 ):
     with django_capture_on_commit_callbacks() as callbacks:
         report = queued_report(region)
-    assert len(callbacks) == 1
+    assert len(queue_callbacks(callbacks)) == 1
     report.refresh_from_db()
     assert report.status == Report.Status.QUEUED  # nothing ran before the commit
 
@@ -433,7 +439,7 @@ def test_a_failing_render_is_stored_and_the_retry_renders_it(
         assert report.error == ""
         assert report.attempts == 0
         assert report.finished_at is None
-    assert len(callbacks) == 1
+    assert len(queue_callbacks(callbacks)) == 1
 
     report.refresh_from_db()
     assert report.status == Report.Status.DONE
@@ -549,7 +555,7 @@ def test_asking_again_for_a_stuck_report_puts_it_back_on_the_queue(
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         again = queued_report(region)
     assert again.pk == report.pk
-    assert len(callbacks) == 1
+    assert len(queue_callbacks(callbacks)) == 1
     report.refresh_from_db()
     assert report.status == Report.Status.DONE, report.error
     assert report.attempts == 1
