@@ -37,7 +37,17 @@ NOTE_ADVICE_SHOWN = AuditAction(
 NOTE_FOUND = AuditAction(
     "consultatie_found", _("Consultation note shown in search results"), quiet=True
 )
-NOTE_ACTIONS = [NOTE_OPENED, NOTE_LISTED, NOTE_EDIT_OPENED, NOTE_ADVICE_SHOWN, NOTE_FOUND]
+NOTE_IN_REPORT = AuditAction(
+    "consultatie_in_report", _("Consultation note put in a jaarverslag"), quiet=True
+)
+NOTE_ACTIONS = [
+    NOTE_OPENED,
+    NOTE_LISTED,
+    NOTE_EDIT_OPENED,
+    NOTE_ADVICE_SHOWN,
+    NOTE_FOUND,
+    NOTE_IN_REPORT,
+]
 
 
 def note_reference(note_pk: int) -> str:
@@ -106,3 +116,7 @@ def register() -> None:
             )
         ],
     )
+    # the consultations' chapter of the yearly report
+    from consultatie.jaarverslag import PART as JAARVERSLAG_PART
+
+    registry.register(report_parts=[JAARVERSLAG_PART])

@@ -73,3 +73,7 @@ def register() -> None:
             RetentionType(key="leersteunvraag", label=_("Leersteunvragen"), model=Leersteunvraag)
         ],
     )
+    # the leersteun chapter of the yearly report
+    from leersteun.jaarverslag import PART as JAARVERSLAG_PART
+
+    registry.register(report_parts=[JAARVERSLAG_PART])

@@ -68,3 +68,11 @@ def filter_school_years(today: datetime.date, *, ahead: int = 0, keep=()) -> lis
     """The choices of a filter or an overview by school year; ``ahead`` 1 where something can
     be filed under next school year."""
     return school_year_choices(today, back=FILTER_YEARS_BACK, ahead=ahead, keep=keep)
+
+
+def school_year_dates(value: str) -> tuple[datetime.date, datetime.date]:
+    """The first and the last day of a school year: 1/9/2025 and 31/8/2026 for "2025-2026".
+    Raises ValidationError for what is not a school year."""
+    validate_school_year(value)
+    start = int(value[:4])
+    return datetime.date(start, 9, 1), datetime.date(start + 1, 8, 31)

@@ -94,3 +94,7 @@ def register() -> None:
             )
         ],
     )
+    # the signals' chapter of the yearly report
+    from signalen.jaarverslag import PART as JAARVERSLAG_PART
+
+    registry.register(report_parts=[JAARVERSLAG_PART])

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -11,6 +12,7 @@ from dossier.core.access import Section, require_section
 from dossier.rapporten.forms import ReportRequestForm
 from samenwerking.forms import apply_validation_error
 from samenwerking.listing import page_of, querystring_without_page
+from samenwerking.schoolyear import school_year_of
 from signalen.filters import MySchoolsSignaalFilter, SignaalFilter
 from signalen.forms import AanvullingForm, CorrectionForm, SignaalForm, StatusForm
 from signalen.models import Aanvulling
@@ -29,6 +31,7 @@ from signalen.services import (
     signaal_create,
     signaal_update,
 )
+from signalen.trends import signal_trends
 
 PAGE_SIZE = 20
 
@@ -56,6 +59,9 @@ def signaal_list(request, pk):
         context["report_form"] = ReportRequestForm(
             initial_kind="signalenoverzicht", years=school_years_in(signalen)
         )
+        # the year's trends above the list (two queries, any number)
+        chosen = valid and filterset.is_bound and filterset.form.cleaned_data.get("school_year")
+        context["trends"] = signal_trends(dossier, chosen or school_year_of(timezone.localdate()))
     return render(request, template, context, status=200 if valid else 400)
 
 

@@ -64,6 +64,10 @@ def register() -> None:
             )
         ],
     )
+    # the agreements' chapter of the yearly report
+    from dossier.afspraken.jaarverslag import PART as JAARVERSLAG_PART
+
+    registry.register(report_parts=[JAARVERSLAG_PART])
 
 
 def _draft_between(**kwargs):

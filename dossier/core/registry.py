@@ -77,6 +77,28 @@ class ReportKind:
 
 
 @dataclass(frozen=True)
+class ReportPart:
+    """A chapter a section adds to the jaarverslag (the yearly report of the collaboration).
+
+    The jaarverslag (``dossier.rapporten.jaarverslag``) is built for the person who asked
+    for it, with their access as it is at the time of the build: it holds the parts of the
+    sections that person reads (``access.can_read(section)``), in ``order``.
+    ``context(dossier, access, school_year)`` returns the context of ``template`` (a fragment
+    below the part's heading, ``label``), and decides item by item through ``access`` what the
+    person may see of their section (an audience, ``audience_q``). A part whose items are
+    audited when shown puts their events under ``"audit"`` (``AuditEntry`` list): the report
+    records them all in one insert. ``None`` leaves the part out.
+    """
+
+    key: str
+    label: str | Promise
+    section: Section
+    order: int
+    template: str
+    context: Callable[[Any, DossierAccess, str], dict | None]
+
+
+@dataclass(frozen=True)
 class RetentionType:
     """Closed records of one model that the retention job deletes after their period.
 
@@ -259,6 +281,7 @@ class Registry:
         self.linkables: dict[str, Linkable] = {}
         self.agreement_makers: dict[str, AgreementMaker] = {}
         self.work_sources: dict[str, WorkSource] = {}
+        self.report_parts: dict[str, ReportPart] = {}
         # called with each work source as it registers (the core watches its models)
         self.work_source_hooks: list[Callable[[WorkSource], None]] = []
 
@@ -274,6 +297,7 @@ class Registry:
         linkables: Iterable[Linkable] = (),
         agreement_makers: Iterable[AgreementMaker] = (),
         work_sources: Iterable[WorkSource] = (),
+        report_parts: Iterable[ReportPart] = (),
     ) -> None:
         """Called from a section's ``AppConfig.ready()``; a key may be registered only once."""
         for store, items in (
@@ -286,6 +310,7 @@ class Registry:
             (self.linkables, linkables),
             (self.agreement_makers, agreement_makers),
             (self.work_sources, work_sources),
+            (self.report_parts, report_parts),
         ):
             for item in items:
                 if item.key in store and store[item.key] != item:
@@ -304,6 +329,13 @@ class Registry:
         return sorted(
             (w for w in self.overview_widgets.values() if access.can_read(w.section)),
             key=lambda w: w.order,
+        )
+
+    def parts_for(self, access: DossierAccess) -> list[ReportPart]:
+        """The jaarverslag's parts this person reads, in their order."""
+        return sorted(
+            (part for part in self.report_parts.values() if access.can_read(part.section)),
+            key=lambda part: (part.order, part.key),
         )
 
     def audit_label(self, key: str) -> str | Promise:

@@ -35,3 +35,7 @@ def register() -> None:
             )
         ],
     )
+    # the shared documents' chapter of the yearly report
+    from dossier.documenten.jaarverslag import PART as JAARVERSLAG_PART
+
+    registry.register(report_parts=[JAARVERSLAG_PART])

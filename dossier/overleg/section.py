@@ -34,3 +34,7 @@ def register() -> None:
             )
         ],
     )
+    # the structural meetings' chapter of the yearly report
+    from dossier.overleg.jaarverslag import PART as JAARVERSLAG_PART
+
+    registry.register(report_parts=[JAARVERSLAG_PART])

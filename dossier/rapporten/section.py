@@ -32,3 +32,7 @@ def register() -> None:
             WorkSource(key="rapporten", section=Section.OVERZICHT, order=70, collect=work_for)
         ],
     )
+    # the yearly report and the core's own parts of it
+    from dossier.rapporten.jaarverslag import JAARVERSLAG, PARTS
+
+    registry.register(report_kinds=[JAARVERSLAG], report_parts=PARTS)

@@ -100,6 +100,10 @@ def reports(request, pk):
             "reports": my_reports,
             "kinds": kinds,
             "may_retry": True,
+            # asked for here, by school year
+            "jaarverslag_form": (
+                ReportRequestForm(initial_kind="jaarverslag") if "jaarverslag" in kinds else None
+            ),
         },
     )
 

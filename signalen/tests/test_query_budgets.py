@@ -65,8 +65,9 @@ def test_signal_lists_cost_the_same_at_10_and_200_signals(client, django_assert_
 
     # 1. the dossier (the access from the cached standing), 2. the count for the paginator, 3. the school years
     # for the PDF overview form, 4. the themes and 5. the sources in the filters,
-    # 6. the page of signals (theme, source, school and supplement count joined in)
-    with django_assert_num_queries(REQUEST_OVERHEAD + 6):
+    # 6. the page of signals (theme, source, school and supplement count joined in),
+    # 7. the year's status changes and 8. its first supplements (the trends)
+    with django_assert_num_queries(REQUEST_OVERHEAD + 8):
         response = client.get(reverse("signalen:list", kwargs={"pk": dossiers[0].pk}))
     assert response.status_code == 200
     assert response.context["page"].paginator.count == count
@@ -98,8 +99,8 @@ def test_signal_lists_cost_the_same_at_10_and_200_signals(client, django_assert_
         client.get(reverse("signalen:my_schools"), {"q": "patroon"}, headers=HTMX)
 
 
-@pytest.mark.parametrize("count", [3, 40])
 @pytest.mark.parametrize("query", ["patroon", "testthema"])  # the title; the theme's name
+@pytest.mark.parametrize("count", [3, 40])
 def test_the_search_page_costs_the_same_at_3_and_40_signal_hits(
     client, django_assert_num_queries, count, query
 ):

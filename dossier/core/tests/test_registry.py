@@ -120,6 +120,7 @@ def test_reads_and_downloads_are_quiet_on_the_overview():
         "consultatie_edit_opened",
         "consultatie_advice_shown",
         "consultatie_found",
+        "consultatie_in_report",
         "document_downloaded",
         "report_downloaded",
         "audit_exported",
