@@ -71,8 +71,9 @@ class ReportKind:
     # what this person may not have (confidential content), and returns the label the lists
     # show for the item ("LSC Kempen"). None: no items, no confidential content.
     check: Callable[[DossierAccess, Any], str] | None = None
-    # WeasyPrint's ``pdf_variant`` for this kind ("pdf/ua-1": tagged, accessible); empty: the
-    # plain PDF every other kind gets
+    # WeasyPrint's ``pdf_variant`` for this kind: every kind sets "pdf/ua-1" (tagged and
+    # accessible; dossier/rapporten/tests/test_pdf_ua.py holds them to it); empty would make a
+    # plain PDF
     pdf_variant: str = ""
 
 
