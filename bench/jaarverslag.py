@@ -24,8 +24,6 @@ import argparse
 import datetime
 import os
 import random
-import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -36,10 +34,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from bench_signalenoverzicht import SENTENCES, SOURCES, TITLES, page_count  # noqa: E402
-from inprocess import migrate, setup_django  # noqa: E402
-
-from tests.memory import malloc_in_use_mib, resident_mib  # noqa: E402 - after the path
+from bench_signalenoverzicht import SENTENCES, SOURCES, TITLES  # noqa: E402
+from inprocess import migrate, setup_django, time_renders  # noqa: E402
 
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/samenwerking_bench_jaarverslag"
 TARGET_SECONDS = 5.0
@@ -472,10 +468,8 @@ def main() -> int:
         print("DEBUG is on: measure with DEBUG off.", file=sys.stderr)
         return 2
     from django.db import connection
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
-    from dossier.rapporten.models import Report
     from samenwerking.schoolyear import school_year_of
 
     school_year = school_year_of(timezone.localdate())
@@ -487,43 +481,14 @@ def main() -> int:
         f"{AGREEMENTS} agreements, {MEETINGS} meetings, {DOCUMENTS} documents, {VRAGEN} "
         f"leersteunvragen; the jaarverslag of the {args.persona} ({requester})"
     )
-    try:
-        with CaptureQueriesContext(connection) as queries:
-            seconds, cpu, report = render_once(dossier, requester, school_year)
-        print(f"first render (cold: imports, fonts, templates): {seconds:.2f} s, CPU {cpu:.2f} s")
-        resident, in_use = resident_mib(), malloc_in_use_mib()
-        times, cpu_times = [], []
-        for run in range(1, args.renders + 1):
-            seconds, cpu, report = render_once(dossier, requester, school_year)
-            times.append(seconds)
-            cpu_times.append(cpu)
-            print(f"render {run}: {seconds:.2f} s (CPU {cpu:.2f} s)")
-        if args.keep:
-            with report.file.open("rb") as source:
-                Path(args.keep).write_bytes(source.read())
-        grown = resident_mib() - resident
-        malloc_grown = None if in_use is None else malloc_in_use_mib() - in_use
-        median, worst = statistics.median(times), max(times)
-        print()
-        print(f"median {median:.2f} s (CPU {statistics.median(cpu_times):.2f} s)")
-        print(f"max    {worst:.2f} s (CPU {max(cpu_times):.2f} s)")
-        print(f"load   {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (1-minute average)")
-        print(f"pages  {page_count(report.file.path)}, size {report.size / 1024:.0f} KiB")
-        print(f"queries {len(queries)} for one report (claim, build, audit, result)")
-        print(
-            f"memory resident {grown:+.2f} MiB over {args.renders} renders"
-            + ("" if malloc_grown is None else f", malloc in use {malloc_grown:+.2f} MiB")
-        )
-        verdict = "meets" if median <= TARGET_SECONDS else "MISSES"
-        print(f"target {TARGET_SECONDS:.0f} s: {verdict} the target (median)")
-        return 0 if median <= TARGET_SECONDS else 1
-    finally:
-        for made in Report.objects.filter(dossier=dossier):
-            made.file.delete(save=False)
-        Report.objects.filter(dossier=dossier).delete()
-        media = Path(settings.MEDIA_ROOT)
-        if media.name.startswith("bench-reports-"):
-            shutil.rmtree(media, ignore_errors=True)
+    return time_renders(
+        lambda: render_once(dossier, requester, school_year),
+        dossier=dossier,
+        renders=args.renders,
+        keep=args.keep,
+        target_seconds=TARGET_SECONDS,
+        counted="claim, build, audit, result",
+    )
 
 
 if __name__ == "__main__":
