@@ -120,3 +120,7 @@ def register() -> None:
     from consultatie.jaarverslag import PART as JAARVERSLAG_PART
 
     registry.register(report_parts=[JAARVERSLAG_PART])
+    # the consultations' part of the doorlichting
+    from consultatie.doorlichting import PART as DOORLICHTING_PART
+
+    registry.register(doorlichting_parts=[DOORLICHTING_PART])

@@ -24,6 +24,11 @@ app.conf.beat_schedule = {
         "task": "dossier.tasks.requeue_stale_reports",
         "schedule": crontab(minute="*"),
     },
+    # Files kept for a limited time (the dossier export) are deleted when their time is up.
+    "rapporten-verlopen": {
+        "task": "rapporten.tasks.expire_reports",
+        "schedule": crontab(minute="*/15"),
+    },
     # Notifications the queue missed (it was down, say) still go out.
     "late-meldingen": {
         "task": "dossier.tasks.send_late_notifications",

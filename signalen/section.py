@@ -98,3 +98,7 @@ def register() -> None:
     from signalen.jaarverslag import PART as JAARVERSLAG_PART
 
     registry.register(report_parts=[JAARVERSLAG_PART])
+    # the signals' part of the doorlichting
+    from signalen.doorlichting import PART as DOORLICHTING_PART
+
+    registry.register(doorlichting_parts=[DOORLICHTING_PART])

@@ -454,6 +454,24 @@ def a_report(region, status="done"):
     return {"pk": region.dossier_a.pk, "reference": report.reference}
 
 
+def an_organisation_report(region, status="done"):
+    """CLB A's doorlichting across its schools, asked for by its directeur."""
+    from django.core.files.base import ContentFile
+
+    from dossier.rapporten.models import Report
+
+    report = Report.objects.create(
+        organisation=region.clb_a,
+        kind="doorlichting_clb",
+        school_year="2025-2026",
+        requested_by=region.clb_directeur,
+        status=status,
+    )
+    if status == "done":
+        report.file.save("matrix.pdf", ContentFile(b"%PDF-1.4 matrix"), save=True)
+    return {"organisation_id": region.clb_a.pk, "reference": report.reference}
+
+
 # --- leersteun: the LSC's conversation template ------------------------------------------------
 
 
@@ -1122,6 +1140,40 @@ MATRIX: dict[str, Case] = {
         POST,
         kwargs=lambda region: a_report(region, status="failed"),
     ),
+    # a school's doorlichting: for the school and its CLB (who read the consultations); the
+    # PDF is asked for on the page (a POST without a school year only goes back to it) and a
+    # CSV without a school year goes back to the page too
+    "rapporten:doorlichting": Case(
+        {"GET": note_readers(200), "POST": note_readers(302)}, GET_POST, kwargs=dossier_a
+    ),
+    "rapporten:doorlichting_csv": Case(
+        {"GET": note_readers(302)},
+        GET,
+        kwargs=lambda region: {"pk": region.dossier_a.pk, "part": "signalen"},
+    ),
+    # the CLB's doorlichting across its schools: for its directeur only (figures, no grant)
+    "rapporten:clb_doorlichting": Case(
+        {"GET": staff_managers(200), "POST": staff_managers(302)},
+        GET_POST,
+        kwargs=lambda region: {"organisation_id": region.clb_a.pk},
+    ),
+    "rapporten:clb_doorlichting_csv": Case(
+        {"GET": staff_managers(302)},
+        GET,
+        kwargs=lambda region: {"organisation_id": region.clb_a.pk, "part": "signalen"},
+    ),
+    # an organisation's report is its requester's alone (the CLB directeur's)
+    "rapporten:organisation_report_status": Case(
+        {"GET": staff_managers(200)}, GET, kwargs=an_organisation_report
+    ),
+    "rapporten:organisation_report_download": Case(
+        {"GET": staff_managers(200)}, GET, kwargs=an_organisation_report
+    ),
+    "rapporten:organisation_report_retry": Case(
+        {"POST": staff_managers(302), "GET": everyone(405)},
+        POST,
+        kwargs=lambda region: an_organisation_report(region, status="failed"),
+    ),
     # --- the person's own settings -------------------------------------------------------------
     "accounts:notifications": Case({"GET": everyone(200), "POST": everyone(400)}, GET_POST),
     # the e-mailed link to set up MFA again: open to whoever holds a valid one (the person
@@ -1320,7 +1372,7 @@ def test_access_matrix(client, region, name, method, persona):
 
 
 def _is_allauth(name: str) -> bool:
-    return name.startswith(("account_", "mfa_"))
+    return name.startswith(("account_", "mfa_", "socialaccount_", "openid_connect_"))  # oidc
 
 
 def test_the_rows_agree_with_the_methods_they_list():

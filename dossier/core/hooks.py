@@ -11,6 +11,7 @@ from django.dispatch import Signal
 # "Tell this person about something in this dossier": a report they asked for is ready, or
 # could not be made. Sent with ``dossier``, ``user``, ``subject`` (no content of the dossier:
 # the e-mail goes outside the platform) and ``url`` (a path in the app, where the person
-# logs in to see it). ``dossier.meldingen`` writes it as a notification, e-mailed as the
+# logs in to see it); for a report of an organisation rather than a dossier, ``dossier`` is
+# None and ``place`` names the organisation. ``dossier.meldingen`` writes it as a notification, e-mailed as the
 # person chose: at once, in the daily digest, or not at all.
 person_to_tell = Signal()

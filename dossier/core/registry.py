@@ -75,6 +75,40 @@ class ReportKind:
     # accessible; dossier/rapporten/tests/test_pdf_ua.py holds them to it); empty would make a
     # plain PDF
     pdf_variant: str = ""
+    # A kind that makes its own file rather than a PDF from a template (the dossier export, a
+    # ZIP): ``make(report, progress)`` returns the file (a ``File`` or bytes) and calls
+    # ``progress(done, total, note)`` as it goes, which the status row shows. ``build`` is then
+    # not called.
+    make: Callable[[Any, Callable[..., None]], Any] | None = None
+    extension: str = "pdf"
+    content_type: str = "application/pdf"
+    # False: asked for without a school year (``Report.school_year`` empty), about all of them
+    yearly: bool = True
+    # The file is deleted this many days after it is ready (``Report.expires_at``); None: kept
+    keep_days: int | None = None
+    # DOSSIER: a report of one school's dossier, on its reports tab. ORGANISATION: a report of
+    # one organisation across its schools (the CLB's doorlichting), asked for on that
+    # organisation's page; ``organisation_check(user, organisation)`` raises PermissionDenied
+    # for anyone who may not have it, ``page_url_name`` (reversed with the organisation's id as
+    # ``organisation_id``) is that page, and ``audited_in(report)`` names the dossiers whose
+    # audit logs record its download.
+    scope: str = "dossier"
+    organisation_check: Callable[[Any, Any], None] | None = None
+    page_url_name: str = ""
+    audited_in: Callable[[Any], list[int]] | None = None
+
+    @property
+    def for_dossier(self) -> bool:
+        return self.scope == DOSSIER_SCOPE
+
+    @property
+    def asked_for_by_year(self) -> bool:
+        """Asked for on the dossier's reports page with a school year (not about one item)."""
+        return self.for_dossier and self.yearly and not self.requested_from_item
+
+
+DOSSIER_SCOPE = "dossier"
+ORGANISATION_SCOPE = "organisation"
 
 
 @dataclass(frozen=True)
@@ -97,6 +131,33 @@ class ReportPart:
     order: int
     template: str
     context: Callable[[Any, DossierAccess, str], dict | None]
+
+
+@dataclass(frozen=True)
+class DoorlichtingPart:
+    """A chapter a section adds to the doorlichting overview (``dossier.rapporten.doorlichting``):
+    what the inspectorate looks at of the signaalfunctie and the consultatieve
+    leerlingenbegeleiding.
+
+    For one school (its page, PDF and CSV, for whoever reads ``section`` in the dossier):
+    ``school(dossier, school_year)`` returns the context of ``template``, with the CSV of the
+    part under ``"csv"`` (a header and rows). Across an organisation's schools (the CLB
+    directeur's overview, figures only and never an item's content): ``columns()`` are the
+    headings of one row per school, and ``figures(windows, school_year)`` answers those rows
+    (dossier id -> values) for ``windows``, each dossier's id with the first and last day the
+    organisation served the school in the school year, in a fixed number of queries.
+    """
+
+    key: str
+    label: str | Promise
+    section: Section
+    order: int
+    template: str
+    school: Callable[[Any, str], dict]
+    columns: Callable[[], list[str]]
+    figures: Callable[[dict[int, tuple[datetime.date, datetime.date]], str], dict[int, list]]
+    # the CSV file's name for one school ("signalen")
+    filename: str = ""
 
 
 @dataclass(frozen=True)
@@ -283,6 +344,7 @@ class Registry:
         self.agreement_makers: dict[str, AgreementMaker] = {}
         self.work_sources: dict[str, WorkSource] = {}
         self.report_parts: dict[str, ReportPart] = {}
+        self.doorlichting_parts: dict[str, DoorlichtingPart] = {}
         # called with each work source as it registers (the core watches its models)
         self.work_source_hooks: list[Callable[[WorkSource], None]] = []
 
@@ -299,6 +361,7 @@ class Registry:
         agreement_makers: Iterable[AgreementMaker] = (),
         work_sources: Iterable[WorkSource] = (),
         report_parts: Iterable[ReportPart] = (),
+        doorlichting_parts: Iterable[DoorlichtingPart] = (),
     ) -> None:
         """Called from a section's ``AppConfig.ready()``; a key may be registered only once."""
         for store, items in (
@@ -312,6 +375,7 @@ class Registry:
             (self.agreement_makers, agreement_makers),
             (self.work_sources, work_sources),
             (self.report_parts, report_parts),
+            (self.doorlichting_parts, doorlichting_parts),
         ):
             for item in items:
                 if item.key in store and store[item.key] != item:
@@ -339,6 +403,17 @@ class Registry:
             key=lambda part: (part.order, part.key),
         )
 
+    def doorlichting_parts_for(self, access: DossierAccess | None = None) -> list[DoorlichtingPart]:
+        """The doorlichting's parts, in order; with ``access``, those that person reads."""
+        return sorted(
+            (
+                part
+                for part in self.doorlichting_parts.values()
+                if access is None or access.can_read(part.section)
+            ),
+            key=lambda part: (part.order, part.key),
+        )
+
     def audit_label(self, key: str) -> str | Promise:
         action = self.audit_actions.get(key)
         return action.label if action else key
@@ -348,6 +423,10 @@ class Registry:
 
     def report_kind_choices(self) -> list[tuple[str, str | Promise]]:
         return [(key, kind.label) for key, kind in self.report_kinds.items()]
+
+    def dossier_report_kinds(self) -> dict[str, ReportKind]:
+        """The kinds of one school's dossier (its reports tab), not an organisation's."""
+        return {key: kind for key, kind in self.report_kinds.items() if kind.for_dossier}
 
     def retention_choices(self) -> list[tuple[str, str | Promise]]:
         return [(key, kind.label) for key, kind in self.retention_types.items()]

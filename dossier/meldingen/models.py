@@ -10,7 +10,12 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="+")
+    # the dossier it is about; None for news of an organisation (a CLB's doorlichting report),
+    # which ``place`` names instead
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="+", null=True, blank=True
+    )
+    place = models.CharField(max_length=200, blank=True)
     subject = models.CharField(max_length=200)
     url = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -84,8 +84,11 @@ def notify(
     return created
 
 
-def notify_person(*, dossier: Dossier, user, subject: str, url: str) -> Notification | None:
-    """Notify one person (the one who asked for a report) about something in ``dossier``.
+def notify_person(
+    *, dossier: Dossier | None, user, subject: str, url: str, place: str = ""
+) -> Notification | None:
+    """Notify one person (the one who asked for a report) about something in ``dossier``, or,
+    without a dossier, in ``place`` (the organisation whose report it is).
 
     The same way as ``notify``: one row, sent after commit by the task (the sweep sends what
     the queue missed), and the person's choice respected: at once, in the daily digest, or
@@ -95,15 +98,15 @@ def notify_person(*, dossier: Dossier, user, subject: str, url: str) -> Notifica
     if user is None or user.notification_frequency == User.NotificationFrequency.NONE:
         return None
     notification = Notification.objects.create(
-        user=user, dossier=dossier, subject=subject[:200], url=url[:200]
+        user=user, dossier=dossier, place=place[:200], subject=subject[:200], url=url[:200]
     )
     transaction.on_commit(lambda: _enqueue_notifications([notification.pk]))
     return notification
 
 
-def notify_told_person(sender, *, dossier, user, subject, url, **kwargs) -> None:
+def notify_told_person(sender, *, dossier, user, subject, url, place="", **kwargs) -> None:
     """Receiver of ``dossier.core.hooks.person_to_tell``."""
-    notify_person(dossier=dossier, user=user, subject=subject, url=url)
+    notify_person(dossier=dossier, user=user, subject=subject, url=url, place=place)
 
 
 def _enqueue_notifications(ids: list[int]) -> None:

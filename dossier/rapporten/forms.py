@@ -10,9 +10,7 @@ def _kinds_for_a_year() -> list[tuple[str, object]]:
     """The kinds asked for by school year alone; one about an item (a conversation) is asked
     for from that item's page."""
     return [
-        (key, kind.label)
-        for key, kind in registry.report_kinds.items()
-        if not kind.requested_from_item
+        (key, kind.label) for key, kind in registry.report_kinds.items() if kind.asked_for_by_year
     ]
 
 

@@ -4,10 +4,12 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Organisation
 from dossier.core.models import Dossier
 from dossier.core.registry import registry
 
@@ -33,7 +35,9 @@ class Failure:
 
 
 class Report(models.Model):
-    """A PDF generated in the background for one dossier, asked for by one person."""
+    """A file generated in the background, asked for by one person: a PDF (or, for the
+    dossier export, a ZIP) of one dossier, or of one organisation across its schools (the
+    CLB's doorlichting). Exactly one of ``dossier`` and ``organisation`` is set."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting")
@@ -42,13 +46,27 @@ class Report(models.Model):
         FAILED = "failed", _("Failed")
 
     dossier = models.ForeignKey(
-        Dossier, on_delete=models.CASCADE, related_name="reports", verbose_name=_("dossier")
+        Dossier,
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("dossier"),
+        null=True,
+        blank=True,
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
     )
     # The report's address in URLs: random, so a sequential id cannot be guessed at.
     reference = models.UUIDField(_("reference"), default=uuid.uuid4, unique=True, editable=False)
     # one of the report kinds the sections register (dossier.core.registry)
     kind = models.CharField(_("kind"), max_length=30)
-    school_year = models.CharField(_("school year"), max_length=9)
+    # empty for a kind about all school years (ReportKind.yearly False: the export)
+    school_year = models.CharField(_("school year"), max_length=9, blank=True)
     # For a kind about one item of its section (ReportKind.requested_from_item: a
     # samenwerkingsgesprek), that item's id; what it points at is the kind's business.
     subject_id = models.PositiveIntegerField(_("about item"), null=True, blank=True)
@@ -75,7 +93,14 @@ class Report(models.Model):
     error = models.CharField(_("error"), max_length=300, blank=True)
     # Stored under a random name outside any public URL; served only by the download view.
     file = models.FileField(_("file"), upload_to="reports/%Y/%m/", blank=True)
-    size = models.PositiveIntegerField(_("size in bytes"), default=0)
+    size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
+    # how far a long build is (ReportKind.make calls its progress): the status row's bar
+    progress_done = models.PositiveIntegerField(_("steps done"), default=0)
+    progress_total = models.PositiveIntegerField(_("steps"), default=0)
+    progress_note = models.CharField(_("working on"), max_length=200, blank=True)
+    # ReportKind.keep_days: when the file is deleted (by the sweep); None: kept
+    expires_at = models.DateTimeField(_("kept until"), null=True, blank=True)
+    expired = models.BooleanField(_("deleted after its time"), default=False)
 
     class Meta:
         # The table kept its name when the model moved out of the dossier app.
@@ -90,6 +115,7 @@ class Report(models.Model):
             models.UniqueConstraint(
                 fields=[
                     "dossier",
+                    "organisation",
                     "kind",
                     "school_year",
                     "requested_by",
@@ -99,6 +125,18 @@ class Report(models.Model):
                 condition=Q(status__in=["queued", "running"]),
                 nulls_distinct=False,
                 name="report_one_pending_per_request",
+            ),
+            models.CheckConstraint(
+                condition=Q(dossier__isnull=True) ^ Q(organisation__isnull=True),
+                name="report_of_a_dossier_or_an_organisation",
+            ),
+        ]
+        indexes = [
+            # the sweep that deletes files whose time is up
+            models.Index(
+                fields=["expires_at"],
+                condition=Q(expired=False, expires_at__isnull=False),
+                name="report_to_expire",
             )
         ]
 
@@ -163,6 +201,46 @@ class Report(models.Model):
             "Something went wrong while making the report. Try again; if it fails again, "
             "tell the platform's administrators."
         )
+
+    @property
+    def spec(self):
+        return registry.report_kinds.get(self.kind)
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.progress_total:
+            return 0
+        return min(100, round(100 * self.progress_done / self.progress_total))
+
+    @property
+    def downloadable(self) -> bool:
+        return self.status == self.Status.DONE and bool(self.file) and not self.expired
+
+    def _url(self, name: str) -> str:
+        if self.organisation_id is not None:
+            return reverse(
+                f"rapporten:organisation_{name}",
+                kwargs={"organisation_id": self.organisation_id, "reference": self.reference},
+            )
+        return reverse(
+            f"rapporten:{name}", kwargs={"pk": self.dossier_id, "reference": self.reference}
+        )
+
+    def status_url(self) -> str:
+        return self._url("report_status")
+
+    def download_url(self) -> str:
+        return self._url("report_download")
+
+    def retry_url(self) -> str:
+        return self._url("report_retry")
+
+    def page_url(self) -> str:
+        """The page that lists the report (its row is ``#report-<reference>`` there)."""
+        if self.organisation_id is not None:
+            spec = self.spec
+            return reverse(spec.page_url_name, kwargs={"organisation_id": self.organisation_id})
+        return reverse("rapporten:reports", kwargs={"pk": self.dossier_id})
 
     @property
     def duration(self):

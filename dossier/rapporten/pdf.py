@@ -137,7 +137,10 @@ def _page_context(context: dict) -> dict:
     report = context.get("report")
     defaults = {"generated_at": timezone.localtime(), "page_counter": page_counter_css()}
     if "school" not in context and report is not None:
-        defaults["school"] = report.dossier.school
+        # an organisation's report (the CLB's doorlichting) carries that organisation's name
+        defaults["school"] = (
+            report.dossier.school if report.dossier_id is not None else report.organisation
+        )
     return defaults | context
 
 

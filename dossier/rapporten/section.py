@@ -10,7 +10,7 @@ REPORT_DOWNLOADED = AuditAction("report_downloaded", _("Report downloaded"), qui
 
 
 def _any_report_readable(access) -> bool:
-    return any(access.can_read(kind.section) for kind in registry.report_kinds.values())
+    return any(access.can_read(kind.section) for kind in registry.dossier_report_kinds().values())
 
 
 def register() -> None:
@@ -36,3 +36,9 @@ def register() -> None:
     from dossier.rapporten.jaarverslag import JAARVERSLAG, PARTS
 
     registry.register(report_kinds=[JAARVERSLAG], report_parts=PARTS)
+    # the doorlichting: a school's, and a CLB's across its schools
+    from dossier.rapporten.doorlichting import DOORLICHTING, DOORLICHTING_CLB, DOORLICHTING_CSV
+
+    registry.register(
+        report_kinds=[DOORLICHTING, DOORLICHTING_CLB], audit_actions=[DOORLICHTING_CSV]
+    )

@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -19,7 +18,7 @@ from dossier.core.access import DossierAccess, user_flags
 from dossier.core.hooks import person_to_tell
 from dossier.core.models import Dossier
 from dossier.core.registry import registry
-from dossier.core.services import audit_record
+from dossier.core.services import AuditEntry, audit_record, audit_record_many
 from dossier.core.werkoverzicht import work_changed
 from dossier.rapporten.models import Failure, Report, stale_after
 from dossier.rapporten.pdf import render_pdf
@@ -42,12 +41,13 @@ def _request_window() -> datetime.timedelta:
 
 def _lock_request(
     *,
-    dossier_id: int,
+    dossier_id: int | None,
     kind: str,
     school_year: str,
     user_id: int,
     subject_id: int | None = None,
     include_confidential: bool = False,
+    organisation_id: int | None = None,
 ) -> None:
     """Serialise requests for one report by one person until the transaction ends.
 
@@ -57,6 +57,8 @@ def _lock_request(
     click through.
     """
     key = f"rapporten.report_request:{dossier_id}:{kind}:{school_year}:{user_id}"
+    if organisation_id is not None:
+        key += f":o{organisation_id}"
     if subject_id is not None or include_confidential:
         key += f":{subject_id}:{int(include_confidential)}"
     if connection.vendor != "postgresql":
@@ -83,16 +85,17 @@ def report_request(
     ``access`` is the requester's: a report is only for someone who reads its section. A kind
     about one item (``ReportKind.requested_from_item``) needs ``subject_id``, which its
     ``check`` looks at together with ``include_confidential``; the same report is the same
-    item with or without the confidential content.
+    item with or without the confidential content. A kind about all school years
+    (``ReportKind.yearly`` False: the export) is asked for with an empty ``school_year``.
     """
 
     spec = registry.report_kinds.get(kind)
-    if spec is None:
+    if spec is None or not spec.for_dossier:
         raise ValidationError(_("This kind of report does not exist."))
     access.require_actor(requested_by, dossier.pk)
     if not access.can_read(spec.section):
         raise PermissionDenied(_("You may not read what this report is about."))
-    validate_school_year(school_year)
+    school_year = _checked_year(spec, school_year)
     if spec.requested_from_item != (subject_id is not None):
         raise ValidationError(
             _("Ask for this report from the page of what it is about.")
@@ -112,22 +115,59 @@ def report_request(
     )
     if spec.check is not None:
         report.subject_label = str(spec.check(access, report))[:200]
-    same = Report.objects.filter(
-        dossier=dossier,
+    return _request(report)
+
+
+def organisation_report_request(
+    *, organisation, kind: str, school_year: str, requested_by
+) -> Report:
+    """Ask for a report of an organisation across its schools (``ReportKind.scope``
+    ORGANISATION: the CLB's doorlichting), the same way as a dossier's: one per request,
+    deduplicated, retried. The kind's ``organisation_check`` decides who may."""
+    spec = registry.report_kinds.get(kind)
+    if spec is None or spec.for_dossier:
+        raise ValidationError(_("This kind of report does not exist."))
+    spec.organisation_check(requested_by, organisation)
+    report = Report(
+        organisation=organisation,
         kind=kind,
-        school_year=school_year,
+        school_year=_checked_year(spec, school_year),
         requested_by=requested_by,
-        subject_id=subject_id,
-        include_confidential=include_confidential,
+        subject_label=organisation.name[:200],
+    )
+    return _request(report)
+
+
+def _checked_year(spec, school_year: str) -> str:
+    if not spec.yearly:
+        if school_year:
+            raise ValidationError(_("This kind of report is about all school years."))
+        return ""
+    validate_school_year(school_year)
+    return school_year
+
+
+def _request(report: Report) -> Report:
+    """Save ``report`` and queue it after commit, unless the same request is pending or was
+    just made: then that one (queued again when it was stuck)."""
+    same = Report.objects.filter(
+        dossier_id=report.dossier_id,
+        organisation_id=report.organisation_id,
+        kind=report.kind,
+        school_year=report.school_year,
+        requested_by=report.requested_by,
+        subject_id=report.subject_id,
+        include_confidential=report.include_confidential,
     )
     with transaction.atomic():
         _lock_request(
-            dossier_id=dossier.pk,
-            kind=kind,
-            school_year=school_year,
-            user_id=requested_by.pk,
-            subject_id=subject_id,
-            include_confidential=include_confidential,
+            dossier_id=report.dossier_id,
+            organisation_id=report.organisation_id,
+            kind=report.kind,
+            school_year=report.school_year,
+            user_id=report.requested_by.pk,
+            subject_id=report.subject_id,
+            include_confidential=report.include_confidential,
         )
         now = timezone.now()
         existing = (
@@ -174,15 +214,17 @@ def _requeue(report_id: int, *, now: datetime.datetime) -> bool:
     return bool(updated)
 
 
-def report_retry(*, report: Report, user, access: DossierAccess) -> bool:
+def report_retry(*, report: Report, user, access: DossierAccess | None) -> bool:
     """Queue a failed or stuck report again (the retry button); False when it needs no retry.
 
     The retry belongs to whoever asked for the report and to those who may write its section;
-    a reader who merely has its reference may not (PermissionDenied: 403).
+    a reader who merely has its reference may not (PermissionDenied: 403). An organisation's
+    report (``access`` None) is its requester's alone.
     """
-    access.require_actor(user, report.dossier_id)
     section = registry.report_kinds[report.kind].section
-    if report.requested_by_id != user.pk and not access.can_write(section):
+    if access is not None:
+        access.require_actor(user, report.dossier_id)
+    if report.requested_by_id != user.pk and (access is None or not access.can_write(section)):
         raise PermissionDenied(_("Only the person who asked for this report may retry it."))
     with transaction.atomic():
         return _requeue(report.pk, now=timezone.now())
@@ -217,35 +259,54 @@ def _failure(exc: BaseException) -> str:
     return f"{Failure.RENDER_FAILED}: {exc.__class__.__name__}"[:300]
 
 
+def may_still_have(report: Report) -> bool:
+    """Whether the person who asked still may have the report: they read its section in the
+    dossier, or pass its organisation's check."""
+    spec = registry.report_kinds.get(report.kind)
+    if spec is None:
+        return False
+    if report.organisation_id is not None:
+        try:
+            spec.organisation_check(report.requested_by, report.organisation)
+        except (PermissionDenied, ValidationError):
+            return False
+        return True
+    return user_flags(report.requested_by, report.dossier).can_read(spec.section)
+
+
 @translation.override(settings.LANGUAGE_CODE)
 def _tell_requester(report_id: int, *, ready: bool) -> None:
     """E-mail the person who asked that their report is ready, or finally failed: the kind
     and school year and a link to the reports page, nothing of its content (the item's title
-    stays in the app). Only while they still read what it is about."""
+    stays in the app). Only while they still may have it."""
     report = (
-        Report.objects.select_related("dossier__school", "requested_by")
+        Report.objects.select_related("dossier__school", "organisation", "requested_by")
         .filter(pk=report_id)
         .first()
     )
-    spec = registry.report_kinds.get(report.kind) if report is not None else None
-    if spec is None:
-        return
-    if not user_flags(report.requested_by, report.dossier).can_read(spec.section):
+    if report is None or not may_still_have(report):
         return
     names = {"kind": report.get_kind_display(), "year": report.school_year}
-    subject = (
-        _("Your report is ready: %(kind)s %(year)s")
-        if ready
-        else _("Your report could not be made: %(kind)s %(year)s")
-    ) % names
-    url = reverse("rapporten:reports", kwargs={"pk": report.dossier_id})
+    if report.school_year:
+        subject = (
+            _("Your report is ready: %(kind)s %(year)s")
+            if ready
+            else _("Your report could not be made: %(kind)s %(year)s")
+        ) % names
+    else:
+        subject = (
+            _("Your report is ready: %(kind)s")
+            if ready
+            else _("Your report could not be made: %(kind)s")
+        ) % names
     try:
         person_to_tell.send(
             sender=Report,
             dossier=report.dossier,
+            place=report.organisation.name if report.organisation_id else "",
             user=report.requested_by,
             subject=subject,
-            url=f"{url}#report-{report.reference}",
+            url=f"{report.page_url()}#report-{report.reference}",
         )
     except Exception:
         # the report itself is made (or kept as failed) and shows on the reports page: a mail
@@ -291,13 +352,22 @@ def report_generate(*, report_id: int) -> bool:
         return False
     ours = Report.objects.filter(pk=report_id, status=Report.Status.RUNNING, started_at=claimed_at)
     try:
-        report = Report.objects.select_related("dossier__school").get(pk=report_id)
+        report = Report.objects.select_related("dossier__school", "organisation").get(pk=report_id)
         spec = registry.report_kinds[report.kind]
-        template_name, context = spec.build(report)
-        pdf = render_pdf(template_name, context, pdf_variant=spec.pdf_variant or None)
+        if spec.make is not None:
+            made = spec.make(report, _progress_of(ours))
+            content = ContentFile(made) if isinstance(made, bytes) else made
+        else:
+            template_name, context = spec.build(report)
+            content = ContentFile(
+                render_pdf(template_name, context, pdf_variant=spec.pdf_variant or None)
+            )
         if delay := getattr(settings, "REPORT_TEST_RENDER_DELAY", 0):
             time.sleep(delay)  # test settings only: a render slow enough to kill its worker
-        report.file.save(f"{secrets.token_urlsafe(24)}.pdf", ContentFile(pdf), save=False)
+        report.file.save(f"{secrets.token_urlsafe(24)}.{spec.extension}", content, save=False)
+        size = report.file.size
+        if hasattr(content, "close"):
+            content.close()
     except Exception as exc:
         error = _failure(exc)  # a code for the status row, and a mail
         if isinstance(exc, (ValidationError, PermissionDenied)):
@@ -307,12 +377,18 @@ def report_generate(*, report_id: int) -> bool:
         if ours.update(status=Report.Status.FAILED, error=error, finished_at=timezone.now()):
             _tell_requester(report_id, ready=False)
         return False
+    finished = timezone.now()
     done = ours.update(
-        status=Report.Status.DONE, file=report.file.name, size=len(pdf), finished_at=timezone.now()
+        status=Report.Status.DONE,
+        file=report.file.name,
+        size=size,
+        finished_at=finished,
+        expires_at=(finished + datetime.timedelta(days=spec.keep_days) if spec.keep_days else None),
     )
-    # ready to download: the werkoverzicht shows it (the update above is committed: the task
-    # runs outside a transaction)
-    work_changed(report.dossier_id, committed=True)
+    if report.dossier_id is not None:
+        # ready to download: the werkoverzicht shows it (the update above is committed: the
+        # task runs outside a transaction)
+        work_changed(report.dossier_id, committed=True)
     if not done:
         logger.warning("Report %s was taken over by another run; its file is dropped", report_id)
         report.file.delete(save=False)
@@ -360,12 +436,73 @@ def reports_requeue_stale(*, now: datetime.datetime | None = None) -> int:
     return len(requeued)
 
 
+def _progress_of(ours):
+    """The ``progress(done, total, note)`` a kind's ``make`` calls: written at once (the task
+    runs outside a transaction), so the status row shows it; at most every half second,
+    except the last step."""
+    last = [0.0]
+
+    def progress(done: int, total: int, note: str = "") -> None:
+        now = time.monotonic()
+        if done < total and now - last[0] < 0.5:
+            return
+        last[0] = now
+        ours.update(
+            progress_done=max(0, done), progress_total=max(0, total), progress_note=note[:200]
+        )
+
+    return progress
+
+
+def reports_expire(*, now: datetime.datetime | None = None) -> int:
+    """Delete the files of reports whose time is up (``ReportKind.keep_days``: the dossier
+    export); the row stays, saying so, and the person may ask again. Runs from the beat."""
+    now = now or timezone.now()
+    due = list(
+        Report.objects.filter(expired=False, expires_at__isnull=False, expires_at__lte=now)
+        .exclude(file="")
+        .values_list("pk", "file")
+    )
+    storage = Report._meta.get_field("file").storage
+    for pk, name in due:
+        # the row first: a download that races the sweep finds the report gone, not a file
+        # that vanishes under it
+        if Report.objects.filter(pk=pk, expired=False).update(expired=True, file=""):
+            try:
+                storage.delete(name)
+            except Exception:
+                logger.exception("Could not delete the expired file of report %s", pk)
+    Report.objects.filter(expired=False, expires_at__isnull=False, expires_at__lte=now).update(
+        expired=True
+    )
+    return len(due)
+
+
 def report_downloaded(*, report: Report, user) -> None:
-    audit_record(
-        dossier=report.dossier,
+    """The download goes into the audit log of the dossier it is about; an organisation's
+    report into that of every school it covers (``ReportKind.audited_in``), in one insert."""
+    spec = registry.report_kinds[report.kind]
+    detail = report.title + (
+        f" ({_('with confidential content')})" if report.include_confidential else ""
+    )
+    if report.dossier_id is not None:
+        audit_record(
+            dossier=report.dossier,
+            actor=user,
+            action=REPORT_DOWNLOADED.key,
+            section=spec.section,
+            detail=detail,
+        )
+        return
+    audit_record_many(
         actor=user,
-        action=REPORT_DOWNLOADED.key,
-        section=registry.report_kinds[report.kind].section,
-        detail=report.title
-        + (f" ({_('with confidential content')})" if report.include_confidential else ""),
+        entries=[
+            AuditEntry(
+                dossier_id=dossier_id,
+                action=REPORT_DOWNLOADED.key,
+                section=spec.section,
+                detail=detail,
+            )
+            for dossier_id in (spec.audited_in(report) if spec.audited_in else [])
+        ],
     )

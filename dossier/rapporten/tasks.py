@@ -24,3 +24,9 @@ def generate_report(report_id: int) -> bool:
 @shared_task(name="dossier.tasks.requeue_stale_reports")
 def requeue_stale_reports() -> int:
     return services.reports_requeue_stale()
+
+
+@shared_task(name="rapporten.tasks.expire_reports")
+def expire_reports() -> int:
+    """Delete the files of reports kept for a limited time whose time is up."""
+    return services.reports_expire()

@@ -25,7 +25,7 @@ def _report_for_user(user, pk, reference):
     dossier, access = require_section(user, pk, Section.OVERZICHT)
     report = Report.objects.filter(dossier=dossier, reference=reference).first()
     spec = registry.report_kinds.get(report.kind) if report is not None else None
-    if spec is None or not access.can_read(spec.section):
+    if spec is None or not spec.for_dossier or not access.can_read(spec.section):
         raise Http404
     report.dossier = dossier
     if spec.check is not None:
@@ -66,7 +66,11 @@ def announce_request(request, report: Report) -> None:
 def reports(request, pk):
     """The person's reports for this dossier; a POST asks for a new one."""
     dossier, access = require_section(request.user, pk, Section.OVERZICHT)
-    kinds = [kind for kind, spec in registry.report_kinds.items() if access.can_read(spec.section)]
+    kinds = [
+        kind
+        for kind, spec in registry.dossier_report_kinds().items()
+        if access.can_read(spec.section)
+    ]
     if not kinds:
         raise Http404
     if request.method == "POST":
@@ -74,7 +78,7 @@ def reports(request, pk):
         if form.is_valid():
             kind = form.cleaned_data["kind"]
             # a report about one item is asked for from that item's page
-            if kind not in kinds or registry.report_kinds[kind].requested_from_item:
+            if kind not in kinds or not registry.report_kinds[kind].asked_for_by_year:
                 raise Http404
             report = report_request(
                 dossier=dossier,
@@ -104,6 +108,7 @@ def reports(request, pk):
             "jaarverslag_form": (
                 ReportRequestForm(initial_kind="jaarverslag") if "jaarverslag" in kinds else None
             ),
+            "doorlichting": "doorlichting" in kinds,
         },
     )
 
@@ -123,29 +128,36 @@ def report_status(request, pk, reference):
     )
 
 
-@login_required
-@require_safe
-def report_download(request, pk, reference):
-    dossier, access, report = _report_for_user(request.user, pk, reference)
-    if report.status != Report.Status.DONE or not report.file:
-        raise Http404
-    if request.method == "GET":  # a HEAD sends no file: nothing was downloaded
-        report_downloaded(report=report, user=request.user)
-    filename = (
-        f"{registry.report_kinds[report.kind].filename}-{dossier.school.instellingsnummer}-"
-        f"{report.school_year}.pdf"
-    )
+def _file_response(report: Report, filename: str) -> FileResponse:
+    spec = registry.report_kinds[report.kind]
     response = FileResponse(
         report.file.open("rb"),
         as_attachment=True,
         filename=filename,
-        content_type="application/pdf",
+        content_type=spec.content_type,
     )
     response["Cache-Control"] = "no-store"
     response["X-Content-Type-Options"] = "nosniff"
     # a PDF opened in the browser runs nothing and reaches nothing, as a shared document
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+def _filename(report: Report, owner_code: str) -> str:
+    spec = registry.report_kinds[report.kind]
+    year = f"-{report.school_year}" if report.school_year else ""
+    return f"{spec.filename}-{owner_code}{year}.{spec.extension}"
+
+
+@login_required
+@require_safe
+def report_download(request, pk, reference):
+    dossier, access, report = _report_for_user(request.user, pk, reference)
+    if not report.downloadable:
+        raise Http404
+    if request.method == "GET":  # a HEAD sends no file: nothing was downloaded
+        report_downloaded(report=report, user=request.user)
+    return _file_response(report, _filename(report, dossier.school.instellingsnummer))
 
 
 @login_required
@@ -162,3 +174,58 @@ def report_retry_view(request, pk, reference):
         else:
             messages.success(request, _("The report is being made again."))
     return redirect("rapporten:reports", pk=dossier.pk)
+
+
+# --- an organisation's reports (the CLB's doorlichting) ------------------------------------
+
+
+def _organisation_report_for_user(user, organisation_id, reference):
+    """The organisation's report with this reference, if this person asked for it and still
+    passes its kind's check; else 404. An organisation's report is its requester's alone."""
+    report = (
+        Report.objects.select_related("organisation")
+        .filter(organisation_id=organisation_id, reference=reference, requested_by=user.pk)
+        .first()
+    )
+    spec = registry.report_kinds.get(report.kind) if report is not None else None
+    if spec is None or spec.for_dossier:
+        raise Http404
+    try:
+        spec.organisation_check(user, report.organisation)
+    except (PermissionDenied, ValidationError):
+        raise Http404 from None
+    return report
+
+
+@login_required
+@require_safe
+def organisation_report_status(request, organisation_id, reference):
+    report = _organisation_report_for_user(request.user, organisation_id, reference)
+    return render(request, "rapporten/_report_row.html", {"report": report, "may_retry": True})
+
+
+@login_required
+@require_safe
+def organisation_report_download(request, organisation_id, reference):
+    report = _organisation_report_for_user(request.user, organisation_id, reference)
+    if not report.downloadable:
+        raise Http404
+    if request.method == "GET":
+        report_downloaded(report=report, user=request.user)
+    code = report.organisation.instellingsnummer or str(report.organisation_id)
+    return _file_response(report, _filename(report, code))
+
+
+@login_required
+@require_POST
+def organisation_report_retry(request, organisation_id, reference):
+    report = _organisation_report_for_user(request.user, organisation_id, reference)
+    if not report_retry(report=report, user=request.user, access=None):
+        messages.info(request, _("This report does not need a retry."))
+    else:
+        report.refresh_from_db()
+        if report.error == QUEUE_UNAVAILABLE:
+            messages.error(request, _("The queue is still unreachable. Try again in a moment."))
+        else:
+            messages.success(request, _("The report is being made again."))
+    return redirect(report.page_url())

@@ -250,3 +250,29 @@ def require_people_manager(user, organisation_id: int) -> PeopleManager:
     if manager is None:
         raise Http404
     return manager
+
+
+# --- the doorlichting across a CLB's schools (issue 14) -------------------------------------
+
+# The roles that see a CLB's doorlichting: figures per school of the signals and consultations
+# while the CLB served it, never an item's content, so no grant on the dossiers is needed.
+DOORLICHTING_ROLES = frozenset({Role.CLB_DIRECTEUR})
+
+
+def doorlichting_clb_ids(user) -> list[int]:
+    """The CLBs whose doorlichting across their schools the person sees (lowest id first)."""
+    return sorted(
+        org
+        for org, (kind, roles) in _memberships(user).items()
+        if kind == OrganisationKind.CLB and roles & DOORLICHTING_ROLES
+    )
+
+
+def may_read_doorlichting(user, organisation_id: int) -> bool:
+    return organisation_id in doorlichting_clb_ids(user)
+
+
+def require_doorlichting_reader(user, organisation_id: int) -> None:
+    """404 unless the person is a directeur of this CLB today."""
+    if not may_read_doorlichting(user, organisation_id):
+        raise Http404

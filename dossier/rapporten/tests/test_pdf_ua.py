@@ -28,15 +28,13 @@ from dossier.rapporten.tests.test_reports import KIND, YEAR, make_signalen
 def render_kind(region, kind: str, tmp_path: Path, **fields) -> Path:
     """The PDF of a report of ``kind`` as the worker makes it (the site's language, the
     kind's variant), written to a file."""
-    report = Report.objects.create(
-        dossier=region.dossier_a,
-        kind=kind,
-        school_year=YEAR,
-        requested_by=region.directie_a,
-        **fields,
-    )
-    report = Report.objects.select_related("dossier__school").get(pk=report.pk)
     spec = registry.report_kinds[kind]
+    if spec.for_dossier:
+        owner = {"dossier": region.dossier_a, "requested_by": region.directie_a}
+    else:  # an organisation's report: the CLB's doorlichting, by its directeur
+        owner = {"organisation": region.clb_a, "requested_by": region.clb_medewerker_a}
+    report = Report.objects.create(kind=kind, school_year=YEAR, **owner, **fields)
+    report = Report.objects.select_related("dossier__school", "organisation").get(pk=report.pk)
     with translation.override("nl-be"):
         pdf = render_pdf(*spec.build(report), pdf_variant=spec.pdf_variant or None)
     path = tmp_path / f"{kind}.pdf"
@@ -60,12 +58,22 @@ def structure_elements(path: Path) -> list[dict]:
     return found
 
 
-@pytest.mark.parametrize("kind", sorted(registry.report_kinds))
+# the kinds that are PDFs (the dossier export is a ZIP of them, made by its own ``make``)
+PDF_KINDS = sorted(key for key, spec in registry.report_kinds.items() if spec.make is None)
+
+
+def test_every_kind_that_renders_a_template_is_served_as_a_pdf():
+    for kind in PDF_KINDS:
+        spec = registry.report_kinds[kind]
+        assert (spec.extension, spec.content_type) == ("pdf", "application/pdf"), kind
+
+
+@pytest.mark.parametrize("kind", PDF_KINDS)
 def test_every_kind_is_made_as_pdf_ua(kind):
     assert registry.report_kinds[kind].pdf_variant == "pdf/ua-1"
 
 
-@pytest.mark.parametrize("kind", sorted(registry.report_kinds))
+@pytest.mark.parametrize("kind", PDF_KINDS)
 def test_every_kind_reads_back_as_a_tagged_pdf_with_its_pages_marked(
     region, tmp_path, caplog, kind
 ):
@@ -73,7 +81,9 @@ def test_every_kind_reads_back_as_a_tagged_pdf_with_its_pages_marked(
         path = render_kind(region, kind, tmp_path)
 
     assert_tagged_pdf_ua(path)
-    assert_every_page_has(path, region.school_a.name)
+    # the school's name on every page; an organisation's report carries the organisation's
+    owner = region.school_a if registry.report_kinds[kind].for_dossier else region.clb_a
+    assert_every_page_has(path, owner.name)
     errors = [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")]
     assert [e for e in errors if "alt" in e.lower() or "lang" in e.lower()] == []
     assert PdfReader(str(path)).trailer["/Root"]["/Lang"] == "nl-BE"

@@ -68,7 +68,7 @@ def media_root(settings, tmp_path):
 def queue_callbacks(callbacks) -> list:
     """The on-commit callbacks that put a report on the queue; a finished report also has the
     notification to its requester sent, and the werkoverzicht refreshed, after commit."""
-    return [c for c in callbacks if c.__qualname__.startswith(("report_request.", "_requeue."))]
+    return [c for c in callbacks if c.__qualname__.startswith(("_request.", "_requeue."))]
 
 
 def thema(name: str) -> Thema:
