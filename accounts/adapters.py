@@ -1,9 +1,15 @@
+import logging
 import time
 
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter  # oidc
 from django.utils.translation import gettext_lazy as _
+
+from accounts import oidc  # oidc
+
+logger = logging.getLogger(__name__)  # oidc
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -45,3 +51,43 @@ class AccountAdapter(DefaultAccountAdapter):
         """
         login = credentials.get("email", credentials.get("username", ""))
         return login.strip().lower()
+
+    # oidc:begin
+    def get_login_stages(self) -> list[str]:
+        """allauth's stages, with its MFA step replaced by one that the identity provider's own
+        second factor satisfies (accounts.oidc.AuthenticateStage)."""
+        return [
+            "accounts.oidc.AuthenticateStage"
+            if path == "allauth.mfa.stages.AuthenticateStage"
+            else path
+            for path in super().get_login_stages()
+        ]
+
+    # oidc:end
+
+
+# oidc:begin
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """The login with the government's identity provider: it finds an existing person, never
+    makes one (accounts.oidc.person_for_login says how)."""
+
+    def is_open_for_signup(self, request, sociallogin) -> bool:
+        return False
+
+    def pre_social_login(self, request, sociallogin) -> None:
+        oidc.person_for_login(request, sociallogin)
+
+    def on_authentication_error(
+        self, request, provider, error=None, exception=None, extra_context=None
+    ) -> None:
+        # allauth shows its error page; the reason (a wrong issuer, an expired ID token, an IdP
+        # that did not answer) is for the operator's log, not for the person.
+        logger.warning(
+            "OpenID Connect login via %s failed: %s (%r)",
+            getattr(provider, "id", provider),
+            error,
+            exception,
+        )
+
+
+# oidc:end

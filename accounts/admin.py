@@ -9,6 +9,7 @@ import datetime
 from allauth.account.forms import ResetPasswordForm
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken  # oidc
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -47,6 +48,14 @@ from samenwerking.forms import DateField
 admin.site.unregister(EmailAddress)
 admin.site.unregister(Group)  # roles are memberships, never groups
 admin.site.unregister(Authenticator)
+# oidc:begin
+# The identity provider's app comes from the environment and no tokens are kept
+# (samenwerking.settings.oidc): only the links between people and their subject at the IdP are
+# shown, further below.
+admin.site.unregister(SocialApp)
+admin.site.unregister(SocialToken)
+admin.site.unregister(SocialAccount)
+# oidc:end
 
 
 def _keys_the_field_can_hold(widget, values) -> list:
@@ -746,3 +755,29 @@ class PartnershipAdmin(PlatformAdminMixin, admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         for partnership in queryset.select_related("school", "partner"):
             partnership_delete(partnership=partnership, actor=request.user)
+
+
+# oidc:begin
+@admin.register(SocialAccount)
+class SocialAccountAdmin(PlatformAdminMixin, admin.ModelAdmin):
+    """Who is linked to which subject at the government's identity provider (accounts.oidc).
+
+    A link is made only by the person's own first login there; a wrong one is removed here,
+    and the next login links again by the verified e-mail address.
+    """
+
+    list_display = ["user", "provider", "uid", "last_login", "date_joined"]
+    list_filter = ["provider"]
+    search_fields = ["uid", "user__email", "user__last_name"]
+    list_select_related = ["user"]
+    fields = ["user", "provider", "uid", "last_login", "date_joined"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# oidc:end

@@ -1294,6 +1294,38 @@ MATRIX: dict[str, Case] = {
         method_persona="clb_medewerker_a",
         answers_before_method="no codes: 404 for any method",
     ),
+    # oidc:begin
+    # --- the login with the government's identity provider (allauth's socialaccount) ------------
+    # Off here, as without OIDC_ISSUER_URL: no app, so its login and callback are 404 for anyone
+    # (accounts/tests/test_oidc_login.py runs them switched on, against a real provider).
+    "openid_connect_login": Case(
+        {"GET": public(404) | {"anonymous": 404}},
+        ALLAUTH_ACTION,
+        kwargs=lambda region: {"provider_id": "vlaanderen"},
+        method_persona="anonymous",
+        answers_before_method="no app for the provider: 404 for any method",
+    ),
+    "openid_connect_callback": Case(
+        {"GET": public(404) | {"anonymous": 404}},
+        ALLAUTH_ACTION,
+        kwargs=lambda region: {"provider_id": "vlaanderen"},
+        method_persona="anonymous",
+        answers_before_method="no app for the provider: 404 for any method",
+    ),
+    "socialaccount_login_cancelled": Case({"GET": public(200) | {"anonymous": 200}}, ALLAUTH_PAGE),
+    # allauth's page for a login at the IdP that failed (a wrong issuer, an expired ID token)
+    "socialaccount_login_error": Case(
+        {"GET": public(401) | {"anonymous": 401}}, ALLAUTH_PAGE, method_persona="anonymous"
+    ),
+    # without a login at the IdP in progress, back to the login page; signing up stays closed
+    "socialaccount_signup": Case(
+        {"GET": logged_in_redirect(302)},
+        ALLAUTH_FORM,
+        answers_before_method="without a login in progress, back to the login page",
+    ),
+    # the person's own links to the IdP
+    "socialaccount_connections": Case({"GET": everyone(200)}, ALLAUTH_FORM),
+    # oidc:end
 }
 
 
@@ -1321,6 +1353,11 @@ def test_every_url_is_in_the_matrix():
     for name, route in ALL_URLS:
         if name is None:
             # unnamed patterns exist only inside the admin (its redirects and catch-all)
+            # oidc:begin
+            # and allauth's permanent redirects from its old socialaccount addresses
+            if route.startswith("account/social/"):
+                continue
+            # oidc:end
             assert route.startswith("beheer/"), f"unnamed URL outside the admin: {route}"
             continue
         if name.startswith("admin:"):
@@ -1520,6 +1557,12 @@ def _admin_object(model, region):
         )
     if model is RetentionPolicy:
         return RetentionPolicy.objects.create(record_type="signaal", school_years=5)
+    # oidc:begin
+    from allauth.socialaccount.models import SocialAccount
+
+    if model is SocialAccount:
+        return SocialAccount.objects.create(user=region.zorg_a, provider="vlaanderen", uid="matrix")
+    # oidc:end
     # reference data (themes, sources) that a flushing test may have removed
     return model.objects.create(name=f"{model.__name__} (matrix)")
 
@@ -1545,6 +1588,10 @@ ADMIN_SPECIAL = {
     "admin:bewaring_retentionpolicy_delete": 403,
     "admin:bewaring_deletionlog_add": 403,
     "admin:bewaring_deletionlog_delete": 403,
+    # oidc:begin
+    # a link to the IdP is made by the person's own login there, never in the admin
+    "admin:socialaccount_socialaccount_add": 403,
+    # oidc:end
 }
 
 

@@ -67,3 +67,61 @@ def test_a_missing_secret_key_stops_the_app():
     result = _import_settings({"DATABASE_URL": "sqlite:///demo.sqlite3"})
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+# oidc:begin
+_OIDC_BASE = {"SECRET_KEY": "x", "DATABASE_URL": "sqlite:///demo.sqlite3"}
+
+
+def _oidc_settings(env: dict[str, str], code: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", f"from samenwerking.settings import base; {code}"],
+        env=_OIDC_BASE | env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_the_identity_providers_login_is_off_without_an_issuer():
+    result = _oidc_settings({}, "print(base.OIDC_ENABLED, base.SOCIALACCOUNT_PROVIDERS)")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False {'openid_connect': {'APPS': []}}"
+
+
+def test_an_issuer_lets_the_login_form_be_sent_on_to_it():
+    result = _oidc_settings(
+        {
+            "OIDC_ISSUER_URL": "https://authenticatie.vlaanderen.be/op",
+            "OIDC_CLIENT_ID": "client",
+            "OIDC_CLIENT_SECRET": "secret",
+        },
+        "print(base.CONTENT_SECURITY_POLICY['DIRECTIVES']['form-action'])",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[\"'self'\", 'https://authenticatie.vlaanderen.be']"
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"OIDC_ISSUER_URL": "https://idp.example.be"}, "OIDC_CLIENT_ID and OIDC_CLIENT_SECRET"),
+        (
+            {"OIDC_ISSUER_URL": "http://idp.example.be", "OIDC_CLIENT_ID": "c"}
+            | {"OIDC_CLIENT_SECRET": "s"},
+            "https://",
+        ),
+        (
+            {"OIDC_ISSUER_URL": "https://idp.example.be", "OIDC_CLIENT_ID": "c"}
+            | {"OIDC_CLIENT_SECRET": "s", "OIDC_SCOPES": "profile,email"},
+            "OIDC_SCOPES",
+        ),
+    ],
+)
+def test_a_half_configured_identity_provider_stops_the_app(env, named):
+    result = _oidc_settings(env, "pass")
+    assert result.returncode != 0
+    assert named in result.stderr
+
+
+# oidc:end

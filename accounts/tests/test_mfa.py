@@ -188,6 +188,69 @@ def test_the_mfa_pages_themselves_do_not_redirect_in_a_loop(client, region):
     assert response.status_code == 200
 
 
+# oidc:begin
+@pytest.mark.parametrize(
+    ("name", "kwargs"),
+    [
+        # logging in again at the government's identity provider, whose second factor may count
+        ("openid_connect_login", {"provider_id": "vlaanderen"}),
+        ("openid_connect_callback", {"provider_id": "vlaanderen"}),
+        # allauth's pages for a login there that was cancelled or failed
+        ("socialaccount_login_cancelled", {}),
+        ("socialaccount_login_error", {}),
+    ],
+)
+def test_the_identity_providers_login_stays_reachable_without_mfa(client, region, name, kwargs):
+    person = member(region.clb_a, Role.CLB_MEDEWERKER, mfa=False)
+    client.force_login(person)
+
+    response = client.get(reverse(name, kwargs=kwargs))
+
+    # its own answer (no provider is configured here: 404 for the login), never the redirect
+    assert response.status_code in (200, 401, 404)
+
+
+@pytest.mark.parametrize("name", ["socialaccount_connections", "socialaccount_signup"])
+def test_the_links_to_the_identity_provider_wait_for_mfa(client, region, name):
+    person = member(region.clb_a, Role.CLB_MEDEWERKER, mfa=False)
+    client.force_login(person)
+
+    assert_sent_to_mfa_setup(client.get(reverse(name)))
+
+
+def test_a_second_factor_at_the_identity_provider_keeps_mfa_in_order_for_the_session(
+    client, region
+):
+    from accounts.middleware import MFA_BY_IDP_KEY
+
+    person = member(region.clb_a, Role.CLB_MEDEWERKER, mfa=False)
+    client.force_login(person)
+    session = client.session
+    session[MFA_BY_IDP_KEY] = True
+    session.save()
+
+    assert client.get(reverse("dossier:mijn_dossiers")).status_code == 200
+
+
+def test_a_new_login_forgets_the_identity_providers_second_factor(client, region):
+    """A password login after one at the IdP, in the same session, stands on its own."""
+    from accounts.middleware import MFA_BY_IDP_KEY
+
+    person = member(region.clb_a, Role.CLB_MEDEWERKER, mfa=False)
+    client.force_login(person)
+    session = client.session
+    session[MFA_BY_IDP_KEY] = True
+    session.save()
+
+    client.force_login(person)
+
+    assert MFA_BY_IDP_KEY not in client.session
+    assert_sent_to_mfa_setup(client.get(reverse("dossier:mijn_dossiers")))
+
+
+# oidc:end
+
+
 # --- the admin login, sessions and rate limits -----------------------------------------------
 
 

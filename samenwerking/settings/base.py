@@ -8,6 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from samenwerking.env import env_bool, env_int, env_list, env_str
+from samenwerking.settings import oidc as oidc_settings  # oidc
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -28,6 +29,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # oidc:begin (the login with the government's identity provider; off without OIDC_ISSUER_URL)
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    # oidc:end
     "guardian",
     "django_htmx",
     "django_filters",
@@ -365,6 +370,36 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+
+# oidc:begin
+# Logging in with the Flemish government's identity provider (ACM/IDM: itsme, eID) over OpenID
+# Connect, beside e-mail and password: on only when OIDC_ISSUER_URL is set (docs/DEPLOYMENT.md).
+# It links to an existing person only (accounts.adapters.SocialAccountAdapter); the IdP's login
+# counts as the second factor only when its ID token's acr or amr is listed here.
+OIDC_ISSUER_URL = env_str("OIDC_ISSUER_URL", "")
+OIDC_ENABLED = bool(OIDC_ISSUER_URL)
+OIDC_MFA_ACR_VALUES = env_list("OIDC_MFA_ACR_VALUES")
+OIDC_MFA_AMR_VALUES = env_list("OIDC_MFA_AMR_VALUES")
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = oidc_settings.socialaccount_providers(
+    issuer=OIDC_ISSUER_URL,
+    client_id=env_str("OIDC_CLIENT_ID", ""),
+    secret=env_str("OIDC_CLIENT_SECRET", ""),
+    scopes=env_list("OIDC_SCOPES", ",".join(oidc_settings.DEFAULT_SCOPES)),
+    name=env_str("OIDC_PROVIDER_NAME", oidc_settings.DEFAULT_NAME),
+)
+# allauth's own linking by e-mail is off: ours asks for a verified address that matches one
+# active person, and never wipes a password. No tokens are kept; the login starts with a POST.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+if OIDC_ENABLED:
+    # the login form posts to us and is redirected on to the IdP: form-action covers redirects
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
+        oidc_settings.issuer_origin(OIDC_ISSUER_URL)
+    )
+# oidc:end
 
 LOGGING = {
     "version": 1,
