@@ -4,12 +4,12 @@ import time
 from allauth.account import app_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records
-from allauth.socialaccount.adapter import DefaultSocialAccountAdapter  # oidc
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.utils.translation import gettext_lazy as _
 
-from accounts import oidc  # oidc
+from accounts import oidc
 
-logger = logging.getLogger(__name__)  # oidc
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -52,7 +52,6 @@ class AccountAdapter(DefaultAccountAdapter):
         login = credentials.get("email", credentials.get("username", ""))
         return login.strip().lower()
 
-    # oidc:begin
     def get_login_stages(self) -> list[str]:
         """allauth's stages, with its MFA step replaced by one that the identity provider's own
         second factor satisfies (accounts.oidc.AuthenticateStage)."""
@@ -63,10 +62,7 @@ class AccountAdapter(DefaultAccountAdapter):
             for path in super().get_login_stages()
         ]
 
-    # oidc:end
 
-
-# oidc:begin
 class SocialAccountAdapter(DefaultSocialAccountAdapter):
     """The login with the government's identity provider: it finds an existing person, never
     makes one (accounts.oidc.person_for_login says how)."""
@@ -88,6 +84,3 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             error,
             exception,
         )
-
-
-# oidc:end

@@ -9,7 +9,7 @@ import datetime
 from allauth.account.forms import ResetPasswordForm
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
-from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken  # oidc
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -48,14 +48,12 @@ from samenwerking.forms import DateField
 admin.site.unregister(EmailAddress)
 admin.site.unregister(Group)  # roles are memberships, never groups
 admin.site.unregister(Authenticator)
-# oidc:begin
 # The identity provider's app comes from the environment and no tokens are kept
 # (samenwerking.settings.oidc): only the links between people and their subject at the IdP are
 # shown, further below.
 admin.site.unregister(SocialApp)
 admin.site.unregister(SocialToken)
 admin.site.unregister(SocialAccount)
-# oidc:end
 
 
 def _keys_the_field_can_hold(widget, values) -> list:
@@ -757,7 +755,6 @@ class PartnershipAdmin(PlatformAdminMixin, admin.ModelAdmin):
             partnership_delete(partnership=partnership, actor=request.user)
 
 
-# oidc:begin
 @admin.register(SocialAccount)
 class SocialAccountAdmin(PlatformAdminMixin, admin.ModelAdmin):
     """Who is linked to which subject at the government's identity provider (accounts.oidc).
@@ -778,6 +775,3 @@ class SocialAccountAdmin(PlatformAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-# oidc:end

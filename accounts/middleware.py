@@ -1,6 +1,6 @@
 import time
 
-from allauth.account import signals as account_signals  # oidc
+from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
 from django.conf import settings
 from django.contrib import messages
@@ -11,7 +11,7 @@ from django.urls import resolve
 from django.utils.translation import gettext as _
 
 from accounts.mfa import mfa_status
-from accounts.oidc import assurance_counts_as_mfa  # oidc
+from accounts.oidc import assurance_counts_as_mfa
 
 # Pages that stay reachable while MFA still has to be set up.
 MFA_SETUP_URL_NAMES = {
@@ -26,14 +26,12 @@ MFA_SETUP_URL_NAMES = {
     "account_change_password",
     # the browser's own request for the icon is no page to redirect
     "favicon",
-    # oidc:begin
     # Logging in again with the government's identity provider, whose second factor may count
     # (accounts.oidc), and allauth's pages for a login there that was cancelled or failed.
     "openid_connect_login",
     "openid_connect_callback",
     "socialaccount_login_cancelled",
     "socialaccount_login_error",
-    # oidc:end
 }
 
 
@@ -42,15 +40,13 @@ MFA_SETUP_URL_NAMES = {
 # starts meanwhile (a new partner membership) applies within that time, and removing one's own
 # authenticator applies at once.
 MFA_IN_ORDER_KEY = "_mfa_in_order_at"
-# oidc:begin
 # Set when the session's login at the government's identity provider counted as the second
 # factor (accounts.oidc.assurance_counts_as_mfa): MFA is in order for as long as the session lasts.
 MFA_BY_IDP_KEY = "_mfa_by_idp"
-# oidc:end
 
 
 def mfa_in_order(session, user) -> bool:
-    if session.get(MFA_BY_IDP_KEY):  # oidc
+    if session.get(MFA_BY_IDP_KEY):
         return True
     now = int(time.time())
     if now - session.get(MFA_IN_ORDER_KEY, 0) < settings.MFA_RECHECK_SECONDS:
@@ -67,24 +63,18 @@ def mfa_in_order(session, user) -> bool:
 def mfa_at_login(sender, request, user, **kwargs):
     """Logging in saves the session anyway: check the standing then, not on the next page."""
     if request is not None and hasattr(request, "session"):
-        # oidc:begin
         # only this login decides: a password login later in the same session does not inherit
         # the second factor of an earlier one at the IdP (mfa_by_idp_at_login sets it anew)
         request.session.pop(MFA_BY_IDP_KEY, None)
-        # oidc:end
         mfa_in_order(request.session, user)
 
 
-# oidc:begin
 @receiver(account_signals.user_logged_in, dispatch_uid="accounts.middleware.mfa_by_idp")
 def mfa_by_idp_at_login(sender, request, user, sociallogin=None, **kwargs):
     """allauth's own signal, sent after Django's with the login at the IdP, if it was one: its
     second factor counts for the session when its ID token says so (accounts.oidc)."""
     if request is not None and hasattr(request, "session") and assurance_counts_as_mfa(sociallogin):
         request.session[MFA_BY_IDP_KEY] = True
-
-
-# oidc:end
 
 
 @receiver(mfa_signals.authenticator_removed, dispatch_uid="accounts.middleware.mfa_removed")

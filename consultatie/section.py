@@ -40,6 +40,9 @@ NOTE_FOUND = AuditAction(
 NOTE_IN_REPORT = AuditAction(
     "consultatie_in_report", _("Consultation note put in a jaarverslag"), quiet=True
 )
+NOTE_IN_EXPORT = AuditAction(
+    "consultatie_in_export", _("Consultation note put in a dossier export"), quiet=True
+)
 NOTE_ACTIONS = [
     NOTE_OPENED,
     NOTE_LISTED,
@@ -47,6 +50,7 @@ NOTE_ACTIONS = [
     NOTE_ADVICE_SHOWN,
     NOTE_FOUND,
     NOTE_IN_REPORT,
+    NOTE_IN_EXPORT,
 ]
 
 
@@ -124,3 +128,7 @@ def register() -> None:
     from consultatie.doorlichting import PART as DOORLICHTING_PART
 
     registry.register(doorlichting_parts=[DOORLICHTING_PART])
+    # the consultations' part of the dossier export
+    from consultatie.export import PART as EXPORT_PART
+
+    registry.register(export_parts=[EXPORT_PART])

@@ -77,3 +77,7 @@ def register() -> None:
     from leersteun.jaarverslag import PART as JAARVERSLAG_PART
 
     registry.register(report_parts=[JAARVERSLAG_PART])
+    # the conversations and the leersteunvragen in the dossier export
+    from leersteun.export import PARTS as EXPORT_PARTS
+
+    registry.register(export_parts=EXPORT_PARTS)

@@ -102,3 +102,7 @@ def register() -> None:
     from signalen.doorlichting import PART as DOORLICHTING_PART
 
     registry.register(doorlichting_parts=[DOORLICHTING_PART])
+    # the signals' part of the dossier export
+    from signalen.export import PART as EXPORT_PART
+
+    registry.register(export_parts=[EXPORT_PART])

@@ -1174,6 +1174,18 @@ MATRIX: dict[str, Case] = {
         POST,
         kwargs=lambda region: an_organisation_report(region, status="failed"),
     ),
+    # the dossier export is the school's directie's alone: everyone else gets 404, also the
+    # zorgteam member to whom access management was delegated
+    "rapporten:export_request": Case(
+        {
+            "POST": dict.fromkeys(PERSONAS, 404) | {"directie_a": 302, "anonymous": LOGIN},
+            "GET": everyone(405),
+        },
+        POST,
+        # an action, not a page of the dossier: the school-B walk (GET) leaves it out;
+        # dossier/rapporten/tests/test_export_pages.py posts to B's dossier
+        kwargs=lambda region: {"pk": region.dossier_a.pk},
+    ),
     # --- the person's own settings -------------------------------------------------------------
     "accounts:notifications": Case({"GET": everyone(200), "POST": everyone(400)}, GET_POST),
     # the e-mailed link to set up MFA again: open to whoever holds a valid one (the person
@@ -1294,7 +1306,6 @@ MATRIX: dict[str, Case] = {
         method_persona="clb_medewerker_a",
         answers_before_method="no codes: 404 for any method",
     ),
-    # oidc:begin
     # --- the login with the government's identity provider (allauth's socialaccount) ------------
     # Off here, as without OIDC_ISSUER_URL: no app, so its login and callback are 404 for anyone
     # (accounts/tests/test_oidc_login.py runs them switched on, against a real provider).
@@ -1325,7 +1336,6 @@ MATRIX: dict[str, Case] = {
     ),
     # the person's own links to the IdP
     "socialaccount_connections": Case({"GET": everyone(200)}, ALLAUTH_FORM),
-    # oidc:end
 }
 
 
@@ -1353,11 +1363,9 @@ def test_every_url_is_in_the_matrix():
     for name, route in ALL_URLS:
         if name is None:
             # unnamed patterns exist only inside the admin (its redirects and catch-all)
-            # oidc:begin
             # and allauth's permanent redirects from its old socialaccount addresses
             if route.startswith("account/social/"):
                 continue
-            # oidc:end
             assert route.startswith("beheer/"), f"unnamed URL outside the admin: {route}"
             continue
         if name.startswith("admin:"):
@@ -1409,7 +1417,7 @@ def test_access_matrix(client, region, name, method, persona):
 
 
 def _is_allauth(name: str) -> bool:
-    return name.startswith(("account_", "mfa_", "socialaccount_", "openid_connect_"))  # oidc
+    return name.startswith(("account_", "mfa_", "socialaccount_", "openid_connect_"))
 
 
 def test_the_rows_agree_with_the_methods_they_list():
@@ -1557,12 +1565,10 @@ def _admin_object(model, region):
         )
     if model is RetentionPolicy:
         return RetentionPolicy.objects.create(record_type="signaal", school_years=5)
-    # oidc:begin
     from allauth.socialaccount.models import SocialAccount
 
     if model is SocialAccount:
         return SocialAccount.objects.create(user=region.zorg_a, provider="vlaanderen", uid="matrix")
-    # oidc:end
     # reference data (themes, sources) that a flushing test may have removed
     return model.objects.create(name=f"{model.__name__} (matrix)")
 
@@ -1588,10 +1594,8 @@ ADMIN_SPECIAL = {
     "admin:bewaring_retentionpolicy_delete": 403,
     "admin:bewaring_deletionlog_add": 403,
     "admin:bewaring_deletionlog_delete": 403,
-    # oidc:begin
     # a link to the IdP is made by the person's own login there, never in the admin
     "admin:socialaccount_socialaccount_add": 403,
-    # oidc:end
 }
 
 

@@ -69,7 +69,6 @@ def test_a_missing_secret_key_stops_the_app():
     assert "SECRET_KEY" in result.stderr
 
 
-# oidc:begin
 _OIDC_BASE = {"SECRET_KEY": "x", "DATABASE_URL": "sqlite:///demo.sqlite3"}
 
 
@@ -122,6 +121,3 @@ def test_a_half_configured_identity_provider_stops_the_app(env, named):
     result = _oidc_settings(env, "pass")
     assert result.returncode != 0
     assert named in result.stderr
-
-
-# oidc:end

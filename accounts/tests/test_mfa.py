@@ -188,7 +188,6 @@ def test_the_mfa_pages_themselves_do_not_redirect_in_a_loop(client, region):
     assert response.status_code == 200
 
 
-# oidc:begin
 @pytest.mark.parametrize(
     ("name", "kwargs"),
     [
@@ -246,9 +245,6 @@ def test_a_new_login_forgets_the_identity_providers_second_factor(client, region
 
     assert MFA_BY_IDP_KEY not in client.session
     assert_sent_to_mfa_setup(client.get(reverse("dossier:mijn_dossiers")))
-
-
-# oidc:end
 
 
 # --- the admin login, sessions and rate limits -----------------------------------------------

@@ -68,6 +68,10 @@ def register() -> None:
     from dossier.afspraken.jaarverslag import PART as JAARVERSLAG_PART
 
     registry.register(report_parts=[JAARVERSLAG_PART])
+    # the agreements' part of the dossier export
+    from dossier.afspraken.export import PART as EXPORT_PART
+
+    registry.register(export_parts=[EXPORT_PART])
 
 
 def _draft_between(**kwargs):

@@ -134,6 +134,67 @@ class ReportPart:
 
 
 @dataclass(frozen=True)
+class ExportFile:
+    """A stored file a section puts in the dossier export (a document's version): read
+    through the storage API (``file.open("rb")``) in chunks when the ZIP is written, never
+    whole in memory. The export makes ``folder`` and ``name`` safe as paths in the ZIP."""
+
+    folder: str  # the document's title
+    name: str  # "v2-verslag.pdf"
+    file: Any  # a FieldFile
+    # what makes the folder one item's: two documents with the same title get two folders
+    folder_key: str = ""
+    size: int = 0
+    content_type: str = ""
+    modified: datetime.datetime | None = None
+    # the record of dossier.json that describes the file: the export sets its "path" to
+    # where the file is in the ZIP
+    record: dict | None = None
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    """One CSV file of the export: ``csv/<name>.csv``, a header and its rows (plain values:
+    the export writes dates as dd/mm/yyyy and makes every text cell formula-safe)."""
+
+    name: str
+    header: list[str]
+    rows: list[list[Any]]
+
+
+@dataclass
+class ExportAnswer:
+    """A section's part of the dossier export, for one person: the records of ``dossier.json``
+    (plain values; dates and datetimes are written in ISO 8601), its CSV tables, the stored
+    files to include, the item reports to render (``(kind key, school year, subject id)``,
+    each checked by its kind's ``check``), the school years it has data in, and the audit
+    entries of audited content it hands over (consultation notes), recorded in one insert."""
+
+    records: list[dict] = field(default_factory=list)
+    tables: list[ExportTable] = field(default_factory=list)
+    files: list[ExportFile] = field(default_factory=list)
+    reports: list[tuple[str, str, int]] = field(default_factory=list)
+    school_years: set[str] = field(default_factory=set)
+    audit: list[AuditEntry] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ExportPart:
+    """What a section puts in the dossier export (``dossier.rapporten.export``), for whoever
+    reads ``section``. ``collect(dossier, access)`` returns an ``ExportAnswer``, deciding item
+    by item through ``access`` (an audience), in a fixed number of queries. ``schema`` is the
+    JSON Schema of one record (``dossier.json`` holds the records under ``sections.<key>``;
+    the export ships the whole schema as ``schema.json``)."""
+
+    key: str
+    label: str | Promise
+    section: Section
+    order: int
+    collect: Callable[[Any, DossierAccess], ExportAnswer]
+    schema: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class DoorlichtingPart:
     """A chapter a section adds to the doorlichting overview (``dossier.rapporten.doorlichting``):
     what the inspectorate looks at of the signaalfunctie and the consultatieve
@@ -345,6 +406,7 @@ class Registry:
         self.work_sources: dict[str, WorkSource] = {}
         self.report_parts: dict[str, ReportPart] = {}
         self.doorlichting_parts: dict[str, DoorlichtingPart] = {}
+        self.export_parts: dict[str, ExportPart] = {}
         # called with each work source as it registers (the core watches its models)
         self.work_source_hooks: list[Callable[[WorkSource], None]] = []
 
@@ -361,6 +423,7 @@ class Registry:
         agreement_makers: Iterable[AgreementMaker] = (),
         work_sources: Iterable[WorkSource] = (),
         report_parts: Iterable[ReportPart] = (),
+        export_parts: Iterable[ExportPart] = (),
         doorlichting_parts: Iterable[DoorlichtingPart] = (),
     ) -> None:
         """Called from a section's ``AppConfig.ready()``; a key may be registered only once."""
@@ -375,6 +438,7 @@ class Registry:
             (self.agreement_makers, agreement_makers),
             (self.work_sources, work_sources),
             (self.report_parts, report_parts),
+            (self.export_parts, export_parts),
             (self.doorlichting_parts, doorlichting_parts),
         ):
             for item in items:

@@ -39,3 +39,7 @@ def register() -> None:
     from dossier.documenten.jaarverslag import PART as JAARVERSLAG_PART
 
     registry.register(report_parts=[JAARVERSLAG_PART])
+    # the shared documents' part of the dossier export
+    from dossier.documenten.export import PART as EXPORT_PART
+
+    registry.register(export_parts=[EXPORT_PART])

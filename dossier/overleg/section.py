@@ -38,3 +38,7 @@ def register() -> None:
     from dossier.overleg.jaarverslag import PART as JAARVERSLAG_PART
 
     registry.register(report_parts=[JAARVERSLAG_PART])
+    # the structural meetings' part of the dossier export
+    from dossier.overleg.export import PART as EXPORT_PART
+
+    registry.register(export_parts=[EXPORT_PART])

@@ -42,3 +42,7 @@ def register() -> None:
     registry.register(
         report_kinds=[DOORLICHTING, DOORLICHTING_CLB], audit_actions=[DOORLICHTING_CSV]
     )
+    # the dossier export: the directie's ZIP of everything it reads
+    from dossier.rapporten.export import EXPORT
+
+    registry.register(report_kinds=[EXPORT])

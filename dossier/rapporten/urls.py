@@ -50,4 +50,5 @@ urlpatterns = [
         views.organisation_report_retry,
         name="organisation_report_retry",
     ),
+    path("dossiers/<int:pk>/rapporten/export/", views.export_request, name="export_request"),
 ]

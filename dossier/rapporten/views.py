@@ -3,11 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dossier.core.access import Section, require_section
 from dossier.core.registry import registry
+from dossier.rapporten.export import EXPORT
 from dossier.rapporten.forms import ReportRequestForm
 from dossier.rapporten.models import Report
 from dossier.rapporten.services import (
@@ -109,6 +111,8 @@ def reports(request, pk):
                 ReportRequestForm(initial_kind="jaarverslag") if "jaarverslag" in kinds else None
             ),
             "doorlichting": "doorlichting" in kinds,
+            # the directie's export (access.is_directie): how long its file is kept
+            "export_keep_days": EXPORT.keep_days,
         },
     )
 
@@ -229,3 +233,27 @@ def organisation_report_retry(request, organisation_id, reference):
         else:
             messages.success(request, _("The report is being made again."))
     return redirect(report.page_url())
+
+
+# --- the dossier export: the directie's ZIP ---------------------------------------------------
+
+
+@login_required
+@require_POST
+def export_request(request, pk):
+    """Ask for the dossier export. Only the school's directie has it: for anyone else who opens
+    the dossier there is no such button (404)."""
+    dossier, access = require_section(request.user, pk, Section.OVERZICHT)
+    if not access.is_directie:
+        raise Http404
+    report = report_request(
+        dossier=dossier,
+        kind=EXPORT.key,
+        school_year="",
+        requested_by=request.user,
+        access=access,
+    )
+    announce_request(request, report)
+    return redirect(
+        f"{reverse('rapporten:reports', kwargs={'pk': dossier.pk})}#report-{report.reference}"
+    )

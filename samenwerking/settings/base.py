@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from samenwerking.env import env_bool, env_int, env_list, env_str
-from samenwerking.settings import oidc as oidc_settings  # oidc
+from samenwerking.settings import oidc as oidc_settings
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -29,10 +29,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
-    # oidc:begin (the login with the government's identity provider; off without OIDC_ISSUER_URL)
+    # (the login with the government's identity provider; off without OIDC_ISSUER_URL)
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
-    # oidc:end
     "guardian",
     "django_htmx",
     "django_filters",
@@ -338,6 +337,9 @@ REPORT_TASK_TIME_LIMIT = env_int("REPORT_TASK_TIME_LIMIT", 150)
 REPORT_STALE_MARGIN = env_int("REPORT_STALE_MARGIN", 60)
 # Requests for the same report by the same person within this many seconds get one report.
 REPORT_REQUEST_WINDOW = env_int("REPORT_REQUEST_WINDOW", 20)
+# A file of many reports (the dossier export) lays its PDFs out this many at a time, each in a
+# forked child of the worker (dossier.rapporten.pdf.render_many); 1 makes them one by one.
+REPORT_RENDER_PROCESSES = env_int("REPORT_RENDER_PROCESSES", 2)
 if not (
     0 < REPORT_TASK_SOFT_TIME_LIMIT < REPORT_TASK_TIME_LIMIT <= CELERY_TASK_TIME_LIMIT
     and CELERY_TASK_SOFT_TIME_LIMIT < CELERY_TASK_TIME_LIMIT < CELERY_VISIBILITY_TIMEOUT
@@ -371,7 +373,6 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# oidc:begin
 # Logging in with the Flemish government's identity provider (ACM/IDM: itsme, eID) over OpenID
 # Connect, beside e-mail and password: on only when OIDC_ISSUER_URL is set (docs/DEPLOYMENT.md).
 # It links to an existing person only (accounts.adapters.SocialAccountAdapter); the IdP's login
@@ -399,7 +400,6 @@ if OIDC_ENABLED:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"].append(
         oidc_settings.issuer_origin(OIDC_ISSUER_URL)
     )
-# oidc:end
 
 LOGGING = {
     "version": 1,

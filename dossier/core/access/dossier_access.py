@@ -71,6 +71,9 @@ class DossierAccess:
     school_id: int | None = None
     # (kind, organisation id) of each partner the person works for that serves the school today
     partner_organisations: tuple[tuple[str, int], ...] = ()
+    # a member of the school's directie (not a zorgteam member it delegated access to): the
+    # dossier export is theirs alone
+    is_directie: bool = False
 
     @classmethod
     def from_flags(
@@ -109,6 +112,7 @@ class DossierAccess:
             dossier_id=dossier_id,
             school_id=school_id,
             partner_organisations=partners,
+            is_directie=bool(get("acc_directie")),
         )
 
     # --- sections ----------------------------------------------------------------------------
