@@ -19,8 +19,13 @@ demo: setup ## Embedded database, demo region, app on http://127.0.0.1:8000
 system-deps: ## Chromium (browser tests), poppler (PDFs), HarfBuzz subsetting, gettext
 	@scripts/system-deps.sh
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist), each with its own test database;
+# tests are handed out one by one in their order, so those that flush the database (live
+# servers, transactions) still run last in each process.
+TEST_WORKERS ?= 2
+
 test: setup system-deps ## The whole test suite, on PostgreSQL and Redis (DATABASE_URL, REDIS_URL)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist load
 
 migration-check: setup ## A PostgreSQL demo database at MIGRATION_BASE upgrades with every row intact
 	scripts/check-migration-upgrade.sh

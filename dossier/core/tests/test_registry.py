@@ -126,4 +126,6 @@ def test_reads_and_downloads_are_quiet_on_the_overview():
         "audit_exported",
         "gesprek_confidential_revealed",
         "leersteunvragen_exported",
+        "doorlichting_csv",
+        "consultatie_in_export",
     }

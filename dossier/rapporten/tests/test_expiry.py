@@ -45,7 +45,7 @@ def test_the_sweep_deletes_the_files_whose_time_is_up_and_keeps_the_rows(client,
     storage = due.file.storage
     name = due.file.name
 
-    assert expire_reports.apply().get() == 1
+    assert expire_reports.apply().result == 1
 
     due.refresh_from_db()
     assert due.expired and not due.file and not storage.exists(name)
