@@ -21,6 +21,7 @@ from consultatie.models import AskedBy, Consultatie, ConsultatieThema, Status, S
 from dossier.core.access import Section
 from dossier.core.registry import DoorlichtingPart
 from samenwerking.charts import bar_chart
+from samenwerking.schoolyear import school_year_dates
 
 
 def _counts(queryset, field: str) -> Counter:
@@ -130,12 +131,22 @@ def figures(windows: dict[int, tuple[datetime.date, datetime.date]], school_year
         counts[f"asked:{row['asked_by']}"] += row["n"]
         if row["status"] == Status.OPEN:
             counts["open"] += row["n"]
+    # the themes from the note-theme links, which carry their note's dossier and school year
+    # (the services keep them): for a school served the whole year, its links alone (an
+    # index-only scan); only for a school served part of it, through its notes' dates
+    year = school_year_dates(school_year)
+    whole = [dossier_id for dossier_id, window in windows.items() if window == year]
+    part = {dossier_id: window for dossier_id, window in windows.items() if window != year}
+    links = Q(dossier_id__in=whole)
+    if part:
+        links |= Q(
+            consultatie__in=Consultatie.objects.filter(
+                _served(part, "date"), school_year=school_year
+            ).values("pk")
+        )
     themes: dict[int, list[tuple[str, int]]] = defaultdict(list)
     for row in (
-        ConsultatieThema.objects.filter(
-            school_year=school_year,
-            consultatie__in=notes.values("pk"),
-        )
+        ConsultatieThema.objects.filter(links, school_year=school_year)
         .values("dossier_id", "thema__name")
         .annotate(n=Count("*"))
         .order_by("dossier_id", "-n", "thema__name")

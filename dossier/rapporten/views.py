@@ -53,14 +53,25 @@ def announce_request(request, report: Report) -> None:
             ),
         )
     elif report.status == Report.Status.DONE:
-        messages.success(request, _("The report is ready."))
+        messages.success(
+            request,
+            _("The export is ready.") if _is_file(report) else _("The report is ready."),
+        )
     elif report.status == Report.Status.FAILED:
         messages.error(
             request,
             _("The report could not be made. Try again with the “Try again” button."),
         )
+    elif _is_file(report):
+        messages.success(request, _("The export is being made. This page shows how far it is."))
     else:
         messages.success(request, _("The report is being made. It appears here when it is ready."))
+
+
+def _is_file(report: Report) -> bool:
+    """A kind that makes its own file (the dossier export) rather than a PDF report."""
+    spec = report.spec
+    return spec is not None and spec.make is not None
 
 
 @login_required
