@@ -80,6 +80,9 @@ def test_an_old_link_no_longer_works(client, region, settings):
         signing.dumps({"user": "ten", "mfa": None}, salt=SALT),
         signing.dumps([1, 2, 3], salt=SALT),
     ],
+    # named, not by their value: a signed value holds the second it was made, and the test
+    # processes (pytest-xdist) must collect the same tests
+    ids=["short", "unsigned", "other-purpose", "not-a-person", "not-a-mapping"],
 )
 def test_a_made_up_or_foreign_link_is_404(client, region, token):
     assert client.get(reverse("accounts:mfa_reset", kwargs={"token": token})).status_code == 404
