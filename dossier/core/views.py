@@ -1,4 +1,3 @@
-import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -6,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -35,7 +34,7 @@ from dossier.core.selectors import (
 )
 from dossier.core.services import access_grant, access_revoke, audit_record
 from dossier.core.werkoverzicht import werkoverzicht_for
-from samenwerking.csvcells import csv_safe
+from samenwerking.csvcells import csv_response, csv_safe
 from samenwerking.listing import page_of, querystring_without_page
 
 PAGE_SIZE = 25
@@ -255,13 +254,7 @@ def auditlog_export(request, pk):
         detail=ngettext("%(count)d row", "%(count)d rows", len(events)) % {"count": len(events)},
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="auditlog-{dossier.school.instellingsnummer}-{stamp}.csv"'
-    )
-    response["Cache-Control"] = "no-store"
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response(f"auditlog-{dossier.school.instellingsnummer}-{stamp}.csv")
     writer.writerow([_("When"), _("By"), _("Action"), _("Concerning"), _("Detail")])
     for event in events:
         writer.writerow(

@@ -13,9 +13,7 @@ downloads go into the audit log of every school it covers.
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -31,7 +29,6 @@ from dossier.core.access import Section, user_flags
 from dossier.core.access.organisations import may_read_doorlichting
 from dossier.core.models import Dossier
 from dossier.core.registry import ORGANISATION_SCOPE, AuditAction, ReportKind, registry
-from samenwerking.csvcells import csv_safe
 from samenwerking.schoolyear import school_year_dates, validate_school_year
 
 # who may ask for a school's doorlichting: the school and its CLB (both read the consultations)
@@ -74,18 +71,6 @@ def school_chapters(dossier, access, school_year: str, *, pdf: bool = False) -> 
         # the part's template escapes what it shows, as every template does
         chapters.append(Chapter(part.key, str(part.label), mark_safe(html), rows))  # noqa: S308
     return chapters
-
-
-def csv_text(header: list[str], rows: list[list[str]]) -> str:
-    """A CSV a spreadsheet program opens safely: semicolons (the Flemish default), a BOM so
-    Excel reads UTF-8, and no cell that starts a formula."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([csv_safe(str(cell)) for cell in header])
-    for row in rows:
-        writer.writerow([csv_safe("" if cell is None else str(cell)) for cell in row])
-    return out.getvalue()
 
 
 def check_doorlichting(access, report) -> str:

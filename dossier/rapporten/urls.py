@@ -1,6 +1,7 @@
 from django.urls import path
 
-from dossier.rapporten import doorlichting_views, views
+from dossier.rapporten import views
+from dossier.rapporten.views import doorlichting as doorlichting_views
 
 app_name = "rapporten"
 

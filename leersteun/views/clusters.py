@@ -9,12 +9,10 @@ readable dossier ids.
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -33,7 +31,7 @@ from leersteun.forms.clusters import (
 from leersteun.models import Cluster
 from leersteun.selectors import clusters as selectors
 from leersteun.services import clusters as services
-from samenwerking.csvcells import csv_safe
+from samenwerking.csvcells import csv_response, csv_safe
 from samenwerking.forms import apply_validation_error
 from samenwerking.listing import page_of, querystring_without_page
 
@@ -277,11 +275,7 @@ def vragen_lsc_export(request, lsc_pk):
     vragen = list(rows)
     services.vragen_export_record(user=request.user, lsc=lsc, vragen=vragen)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="leersteunvragen-{stamp}.csv"'
-    response["Cache-Control"] = "no-store"
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    response, writer = csv_response(f"leersteunvragen-{stamp}.csv")
     writer.writerow(
         [
             _("School"),

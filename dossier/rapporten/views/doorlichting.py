@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,12 +22,12 @@ from dossier.rapporten.doorlichting import (
     DOORLICHTING_CSV,
     SECTION,
     clb_tables,
-    csv_text,
     school_chapters,
 )
 from dossier.rapporten.models import Report
 from dossier.rapporten.services import organisation_report_request, report_request
 from dossier.rapporten.views import announce_request
+from samenwerking.csvcells import csv_response, safe_row
 from samenwerking.schoolyear import filter_school_years, is_school_year, school_year_of
 
 
@@ -45,11 +45,11 @@ def _chosen_year(request) -> tuple[str, list[tuple[str, str]]]:
     return value, choices
 
 
-def _csv_response(text: str, filename: str) -> HttpResponse:
-    response = HttpResponse(text, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
+def _csv(header, rows, filename: str):
+    """One part of a doorlichting as the house's CSV download."""
+    response, writer = csv_response(filename)
+    writer.writerow(safe_row(header))
+    writer.writerows(safe_row(row) for row in rows)
     return response
 
 
@@ -116,8 +116,8 @@ def doorlichting_csv(request, pk, part):
             section=spec.section,
             detail=f"{spec.label} {school_year}",
         )
-    return _csv_response(
-        csv_text(*chapter.csv),
+    return _csv(
+        *chapter.csv,
         f"doorlichting-{spec.filename}-{dossier.school.instellingsnummer}-{school_year}.csv",
     )
 
@@ -199,6 +199,4 @@ def clb_doorlichting_csv(request, organisation_id, part):
             ],
         )
     code = organisation.instellingsnummer or str(organisation.pk)
-    return _csv_response(
-        csv_text(*table.csv()), f"doorlichting-clb-{spec.filename}-{code}-{school_year}.csv"
-    )
+    return _csv(*table.csv(), f"doorlichting-clb-{spec.filename}-{code}-{school_year}.csv")
