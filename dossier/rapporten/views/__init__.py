@@ -180,15 +180,20 @@ def report_download(request, pk, reference):
 def report_retry_view(request, pk, reference):
     """Queue a failed or stuck report again: for its requester and whoever writes its section."""
     dossier, access, report = _report_for_user(request.user, pk, reference)
+    _retry(request, report, access)
+    return redirect("rapporten:reports", pk=dossier.pk)
+
+
+def _retry(request, report: Report, access) -> None:
+    """Queue the report again and say how that went (both retry buttons)."""
     if not report_retry(report=report, user=request.user, access=access):
         messages.info(request, _("This report does not need a retry."))
+        return
+    report.refresh_from_db()
+    if report.error == QUEUE_UNAVAILABLE:
+        messages.error(request, _("The queue is still unreachable. Try again in a moment."))
     else:
-        report.refresh_from_db()
-        if report.error == QUEUE_UNAVAILABLE:
-            messages.error(request, _("The queue is still unreachable. Try again in a moment."))
-        else:
-            messages.success(request, _("The report is being made again."))
-    return redirect("rapporten:reports", pk=dossier.pk)
+        messages.success(request, _("The report is being made again."))
 
 
 # --- an organisation's reports (the CLB's doorlichting) ------------------------------------
@@ -235,14 +240,7 @@ def organisation_report_download(request, organisation_id, reference):
 @require_POST
 def organisation_report_retry(request, organisation_id, reference):
     report = _organisation_report_for_user(request.user, organisation_id, reference)
-    if not report_retry(report=report, user=request.user, access=None):
-        messages.info(request, _("This report does not need a retry."))
-    else:
-        report.refresh_from_db()
-        if report.error == QUEUE_UNAVAILABLE:
-            messages.error(request, _("The queue is still unreachable. Try again in a moment."))
-        else:
-            messages.success(request, _("The report is being made again."))
+    _retry(request, report, None)
     return redirect(report.page_url())
 
 
