@@ -32,6 +32,21 @@ class DossierConfig(AppConfig):
         mfa.register_requirement(access.manages_access_somewhere)
         self._forget_cached_access_on_change()
         self._look_up_the_standing_at_login()
+        self._watch_content_after_migrate()
+
+    def _watch_content_after_migrate(self):
+        """Every table of a dossier's content gets its trigger after each migrate, computed
+        from the models (dossier.core.contentversion), so a new model needs no step of its own."""
+        from django.db.models.signals import post_migrate
+
+        from dossier.core.contentversion import install
+
+        post_migrate.connect(
+            lambda sender, using="default", **kwargs: install(using),
+            sender=self,
+            dispatch_uid="dossier-content-triggers",
+            weak=False,
+        )
 
     @staticmethod
     def _look_up_the_standing_at_login():

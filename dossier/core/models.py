@@ -19,6 +19,9 @@ class Dossier(models.Model):
         verbose_name=_("school"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Moved on by PostgreSQL with every write to the dossier's content, whichever way it is
+    # made (dossier.core.contentversion); the page cache keys on it. Never set it in code.
+    content_version = models.BigIntegerField(_("content version"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("dossier")
