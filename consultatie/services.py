@@ -263,21 +263,28 @@ def gespreksleidraad_save(
     return guide
 
 
-def consultaties_shown(*, reader: User, shown: Iterable[tuple[AuditAction, Consultatie]]) -> None:
+def consultaties_shown(
+    *, reader: User, shown: Iterable[tuple[AuditAction, Consultatie]]
+) -> list[AuditEntry]:
     """Every display of a note's text is recorded: one event per note shown, with how it was
-    shown (``AuditAction``), all of one page in a single INSERT."""
-    audit_record_many(
-        actor=reader,
-        entries=[
-            AuditEntry(
-                dossier_id=note.dossier_id,
-                action=action.key,
-                section=Section.CONSULTATIES,
-                detail=note_reference(note.pk),
-            )
-            for action, note in shown
-        ],
-    )
+    shown (``AuditAction``), all of one page in a single INSERT. Returns the entries, which a
+    page served again from the cache records again (``consultaties_shown_again``)."""
+    entries = [
+        AuditEntry(
+            dossier_id=note.dossier_id,
+            action=action.key,
+            section=Section.CONSULTATIES,
+            detail=note_reference(note.pk),
+        )
+        for action, note in shown
+    ]
+    audit_record_many(actor=reader, entries=entries)
+    return entries
+
+
+def consultaties_shown_again(*, reader: User, entries: Iterable[AuditEntry]) -> None:
+    """The same notes shown again (a page served from the page cache): recorded again."""
+    audit_record_many(actor=reader, entries=entries)
 
 
 def consultatie_read(*, note: Consultatie, reader: User) -> None:

@@ -27,9 +27,11 @@ from consultatie.services import (
     consultatie_mark_client_relationship,
     consultatie_update,
     consultaties_shown,
+    consultaties_shown_again,
     gespreksleidraad_save,
     opmerking_add,
 )
+from dossier.core import pagecache
 from dossier.core.access import (
     CLB,
     Section,
@@ -87,8 +89,14 @@ def _earlier_for_form(dossier, form, note=None) -> tuple[list, bool]:
     return earlier, True
 
 
+def _shown_again(request, found, entries) -> None:
+    """A page of notes served from the page cache records its notes as shown, again."""
+    consultaties_shown_again(reader=request.user, entries=entries)
+
+
 @login_required
 @require_safe
+@pagecache.dossier_page(Section.CONSULTATIES, on_hit=_shown_again)
 def note_list(request, pk):
     dossier, access = require_section(request.user, pk, Section.CONSULTATIES)
     notes = notes_for_dossier(dossier)
@@ -96,7 +104,8 @@ def note_list(request, pk):
     valid = not filterset.is_bound or filterset.is_valid()
     page = page_of(request, filterset.qs if valid else notes, valid=valid, per_page=PAGE_SIZE)
     # the list shows each note's question: the notes of this page are recorded, in one insert
-    consultaties_shown(reader=request.user, shown=[(NOTE_LISTED, note) for note in page])
+    entries = consultaties_shown(reader=request.user, shown=[(NOTE_LISTED, note) for note in page])
+    pagecache.keep_for_hits(request, entries)  # served again, it records them again
     context = {
         "dossier": dossier,
         "access": access,
@@ -196,6 +205,7 @@ def note_edit(request, pk, note_pk):
 
 @login_required
 @require_safe
+@pagecache.dossier_page(Section.CONSULTATIES, on_hit=_shown_again)
 def note_detail(request, pk, note_pk):
     dossier, access, note = note_get_for_user(request.user, pk=pk, note_pk=note_pk)
     earlier = earlier_advice(
@@ -205,10 +215,11 @@ def note_detail(request, pk, note_pk):
         exclude_pk=note.pk,
     )
     # the note itself and the advice of the earlier notes beside it: one insert for the page
-    consultaties_shown(
+    entries = consultaties_shown(
         reader=request.user,
         shown=[(NOTE_OPENED, note), *((NOTE_ADVICE_SHOWN, other) for other in earlier)],
     )
+    pagecache.keep_for_hits(request, entries)  # served again, it records them again
     return render(
         request,
         "consultatie/note_detail.html",
@@ -266,6 +277,7 @@ def client_relationship_view(request, pk, note_pk):
 
 @login_required
 @require_safe
+@pagecache.dossier_page(Section.CONSULTATIES, on_hit=_shown_again)
 def earlier_advice_view(request, pk):
     """The "eerder geadviseerd" fragment beside the note form (htmx)."""
     dossier, access = require_section(request.user, pk, Section.CONSULTATIES)
@@ -278,9 +290,10 @@ def earlier_advice_view(request, pk):
             label=form.cleaned_data["label"] or "",
             exclude_pk=form.cleaned_data["note"],
         )
-        consultaties_shown(
+        entries = consultaties_shown(
             reader=request.user, shown=[(NOTE_ADVICE_SHOWN, other) for other in notes]
         )
+        pagecache.keep_for_hits(request, entries)  # served again, it records them again
     return render(
         request,
         "consultatie/_earlier_advice.html",
@@ -291,6 +304,7 @@ def earlier_advice_view(request, pk):
 
 @login_required
 @require_safe
+@pagecache.dossier_page(Section.CONSULTATIES)
 def dossier_themes(request, pk):
     dossier, access = require_section(request.user, pk, Section.CONSULTATIES)
     overview = theme_overview([dossier.pk])
@@ -303,6 +317,7 @@ def dossier_themes(request, pk):
 
 @login_required
 @require_safe
+@pagecache.across_page(Section.CONSULTATIES)
 def my_themes(request):
     """The same red threads across all schools whose notes the person may read."""
     ids = readable_dossier_ids(request.user)

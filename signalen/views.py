@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from dossier.core import pagecache
 from dossier.core.access import Section, require_section
 from dossier.rapporten.forms import ReportRequestForm
 from samenwerking.forms import apply_validation_error
@@ -38,6 +39,7 @@ PAGE_SIZE = 20
 
 @login_required
 @require_safe
+@pagecache.dossier_page(Section.SIGNALEN)
 def signaal_list(request, pk):
     dossier, access = require_section(request.user, pk, Section.SIGNALEN)
     signalen = signalen_for_dossier(dossier)
@@ -67,6 +69,7 @@ def signaal_list(request, pk):
 
 @login_required
 @require_safe
+@pagecache.across_page(Section.SIGNALEN)
 def my_schools(request):
     signalen = signalen_for_user(request.user)
     dossiers = signal_dossiers_for_user(request.user)
@@ -112,6 +115,7 @@ def signaal_create_view(request, pk):
 
 @login_required
 @require_safe
+@pagecache.dossier_page(Section.SIGNALEN)
 def signaal_detail(request, pk, signaal_pk):
     dossier, access, signaal = signaal_get_for_user(request.user, pk=pk, signaal_pk=signaal_pk)
     return _render_detail(request, dossier, access, signaal)

@@ -93,9 +93,10 @@ def test_mijn_dossiers_costs_the_same_at_2_and_60_dossiers(
     medewerker, _dossiers = clb_with_schools(count)
     log_in(client, medewerker)
     # 1. the ids of the dossiers the person reads (then cached a minute, access.readable),
-    # 2. the dossiers, 3. the werkoverzicht's counts with nothing to list (WERK_COUNTS),
-    # 4. the partners of the page's schools; tests/test_werkoverzicht.py has the full page
-    with django_assert_num_queries(REQUEST_OVERHEAD + 3 + WERK_COUNTS):
+    # 2. the sum of their content versions (the page cache's key), 3. the dossiers, 4. the
+    # werkoverzicht's counts with nothing to list (WERK_COUNTS), 5. the partners of the
+    # page's schools; tests/test_werkoverzicht.py has the full page
+    with django_assert_num_queries(REQUEST_OVERHEAD + 4 + WERK_COUNTS):
         response = client.get(reverse("dossier:mijn_dossiers"))
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(count, 25)
@@ -110,7 +111,7 @@ def test_dossier_search_partial_costs_the_same_at_2_and_60_dossiers(
     log_in(client, medewerker)
     number = dossiers[-1].school.instellingsnummer
     # as above, and the dossiers matching the search
-    with django_assert_num_queries(REQUEST_OVERHEAD + 4 + WERK_COUNTS):
+    with django_assert_num_queries(REQUEST_OVERHEAD + 5 + WERK_COUNTS):
         response = client.get(
             reverse("dossier:mijn_dossiers"),
             {"q": number},
@@ -127,11 +128,11 @@ def test_dossier_overview_costs_the_same_at_2_and_60_dossiers(
 ):
     medewerker, dossiers = clb_with_schools(count)
     log_in(client, medewerker)
-    # 1. the dossier (the access from the person's standing), 2. the partnerships,
-    # 3. who has access (the dossier's roster), 4. those people, 5. their roles at the school
-    # and its partners, 6. recent activity, 7. the signals with recent activity,
-    # 8. agreements to evaluate
-    with django_assert_num_queries(REQUEST_OVERHEAD + 8):
+    # 1. the dossier (the access from the person's standing), 2. the newest entry of the
+    # recent activity (the page cache's key), 3. the partnerships, 4. who has access (the
+    # dossier's roster), 5. those people, 6. their roles at the school and its partners,
+    # 7. recent activity, 8. the signals with recent activity, 9. agreements to evaluate
+    with django_assert_num_queries(REQUEST_OVERHEAD + 9):
         response = client.get(reverse("dossier:overview", kwargs={"pk": dossiers[0].pk}))
     assert response.status_code == 200
 
@@ -143,19 +144,20 @@ def test_overview_and_access_pages_cost_the_same_with_2_and_40_people(
 ):
     directie, dossier = school_with_people(count)
     log_in(client, directie)
-    # as above: 8 queries, whatever the number of people
-    with django_assert_num_queries(REQUEST_OVERHEAD + 8):
+    # as above: 9 queries, whatever the number of people
+    with django_assert_num_queries(REQUEST_OVERHEAD + 9):
         response = client.get(reverse("dossier:overview", kwargs={"pk": dossier.pk}))
     assert len(response.context["people"]) == 2 * count + 1
-    # 1. the dossier, 2. the grants, 3. the directie, 4. who is effective (the dossier's
-    # roster), 5. their memberships, 6. the candidates for the grant form, 7. how many
-    # memberships wait for confirmation
-    with django_assert_num_queries(REQUEST_OVERHEAD + 7):
+    # 1. the dossier, 2. the audit log's newest entry and length (the page cache's key),
+    # 3. the grants, 4. the directie, 5. who is effective (the dossier's roster), 6. their
+    # memberships, 7. the candidates for the grant form, 8. how many memberships wait for
+    # confirmation
+    with django_assert_num_queries(REQUEST_OVERHEAD + 8):
         response = client.get(reverse("dossier:toegangsbeheer", kwargs={"pk": dossier.pk}))
     assert len(response.context["rows"]) == 2 * count + 1
-    # 1. the dossier, 2. the people in the person filter, 3. the count,
-    # 4. the page of events
-    with django_assert_num_queries(REQUEST_OVERHEAD + 4):
+    # 1. the dossier, 2. the audit log's newest entry and length (the page cache's key),
+    # 3. the people in the person filter, 4. the count, 5. the page of events
+    with django_assert_num_queries(REQUEST_OVERHEAD + 5):
         response = client.get(reverse("dossier:auditlog", kwargs={"pk": dossier.pk}))
     # the grants, and the partnership made at the set-up
     assert response.context["page"].paginator.count == 2 * count + 1

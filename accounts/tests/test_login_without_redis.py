@@ -38,7 +38,9 @@ def cache_at(settings):
     """Point the default cache at ``location``, with no fallback state left from other tests."""
 
     def point(location: str) -> None:
-        settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": location}}
+        settings.CACHES = {
+            alias: {**config, "LOCATION": location} for alias, config in settings.CACHES.items()
+        }
         ratelimit._down_until.pop(location, None)
         caches["default"]._local.clear()
 

@@ -15,6 +15,7 @@ from dossier.afspraken.services import (
     afspraak_create,
     afspraak_set_status,
 )
+from dossier.core import pagecache
 from dossier.core.access import Section, require_section
 from dossier.core.selectors import partner_organisations
 from dossier.rapporten.services import report_request
@@ -24,6 +25,7 @@ from samenwerking.forms import apply_validation_error
 
 @login_required
 @require_safe
+@pagecache.dossier_page(Section.AFSPRAKEN)
 def afspraak_list(request, pk):
     dossier, access = require_section(request.user, pk, Section.AFSPRAKEN)
     afspraken = list(afspraken_for(dossier, access).order_by("evaluation_date", "pk"))
@@ -102,6 +104,7 @@ def afspraak_change_view(request, pk, afspraak_pk):
 
 @login_required
 @require_safe
+@pagecache.dossier_page(Section.AFSPRAKEN)
 def afspraak_detail(request, pk, afspraak_pk):
     dossier, access, afspraak = afspraak_get(request.user, pk=pk, afspraak_pk=afspraak_pk)
     versions = list(afspraak.versies.all())

@@ -2,7 +2,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -121,6 +130,20 @@ def dossier_recent_activity(dossier: Dossier, access: DossierAccess, *, limit: i
         .select_related("actor", "subject_user")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def newest_news(dossier: Dossier, access: DossierAccess):
+    """The newest entry the overview's activity would show (the page cache's key, with the
+    dossier's content version: the audit log is not part of that version)."""
+    return dossier_recent_activity(dossier, access, limit=1).values_list("pk", flat=True).first()
+
+
+def newest_audit(dossier: Dossier, access: DossierAccess) -> tuple:
+    """The audit log's newest entry and its length (the key of the pages that show it)."""
+    found = AuditEvent.objects.filter(dossier=dossier).aggregate(
+        newest=Max("pk"), count=Count("pk")
+    )
+    return found["newest"], found["count"]
 
 
 @dataclass

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import Membership, User
 from accounts.services import may_decide, membership_confirm, membership_refuse
 from accounts.sessions import previous_login
+from dossier.core import pagecache
 from dossier.core.access import Section, require_section
 from dossier.core.filters import AuditEventFilter
 from dossier.core.forms import DossierSearchForm, GrantAccessForm
@@ -28,6 +29,8 @@ from dossier.core.selectors import (
     dossier_partnerships,
     dossier_people,
     dossier_recent_activity,
+    newest_audit,
+    newest_news,
     pending_memberships,
     school_lines,
     with_partners,
@@ -42,6 +45,7 @@ PAGE_SIZE = 25
 
 @login_required
 @require_safe
+@pagecache.across_page(Section.OVERZICHT)
 def mijn_dossiers(request):
     """The home page: the werkoverzicht (what needs the person today) and their schools,
     those that need attention first."""
@@ -70,6 +74,7 @@ def mijn_dossiers(request):
 
 @login_required
 @require_safe
+@pagecache.dossier_page(Section.OVERZICHT, extra=newest_news)
 def dossier_overview(request, pk):
     dossier, access = require_section(request.user, pk, Section.OVERZICHT)
     current, earlier = dossier_partnerships(dossier)
@@ -104,6 +109,7 @@ AUDIT_PAGE_SIZE = 50
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@pagecache.dossier_page(Section.TOEGANG, extra=newest_audit)
 def toegangsbeheer(request, pk):
     write = request.method == "POST"
     dossier, access = require_section(request.user, pk, Section.TOEGANG, write=write)
@@ -217,6 +223,7 @@ def _audit_filter(request, dossier):
 
 @login_required
 @require_safe
+@pagecache.dossier_page(Section.TOEGANG, extra=newest_audit)
 def auditlog(request, pk):
     dossier, access = require_section(request.user, pk, Section.TOEGANG)
     filterset = _audit_filter(request, dossier)

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from dossier.core import pagecache
 from dossier.core.access import Section, require_section
 from dossier.documenten.forms import DocumentFilterForm, DocumentForm, VersionForm
 from dossier.documenten.selectors import document_get, documents_for
@@ -41,6 +42,7 @@ def _doc_list_context(request, dossier, access, *, deleted=False):
 
 @login_required
 @require_safe
+@pagecache.dossier_page(Section.DOCUMENTEN)
 def document_list(request, pk):
     dossier, access = require_section(request.user, pk, Section.DOCUMENTEN)
     context, valid = _doc_list_context(request, dossier, access)
@@ -92,6 +94,7 @@ def document_upload_view(request, pk):
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@pagecache.dossier_page(Section.DOCUMENTEN)
 def document_detail(request, pk, document_pk):
     write = request.method == "POST"
     # a document in the bin opens too, to be restored from there

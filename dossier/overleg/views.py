@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from dossier.core import pagecache
 from dossier.core.access import Section, require_section
 from dossier.overleg.forms import OverlegForm
 from dossier.overleg.reports import OVERLEG_REPORT
@@ -19,6 +20,7 @@ from samenwerking.schoolyear import school_year_of
 
 @login_required
 @require_safe
+@pagecache.dossier_page(Section.OVERLEG)
 def overleg_list(request, pk):
     dossier, access = require_section(request.user, pk, Section.OVERLEG)
     page = Paginator(overleggen_for(dossier), 20).get_page(request.GET.get("page"))
@@ -102,6 +104,7 @@ def overleg_edit(request, pk, overleg_pk):
 
 @login_required
 @require_safe
+@pagecache.dossier_page(Section.OVERLEG)
 def overleg_detail(request, pk, overleg_pk):
     dossier, access, overleg = overleg_get(request.user, pk=pk, overleg_pk=overleg_pk)
     return render(

@@ -2,14 +2,25 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from dossier.core import pagecache
 from dossier.core.registry import registry
 from dossier.core.services import audit_record_many
 from dossier.zoeken.forms import SearchForm
 from samenwerking.search import RANKED
 
 
+def _search_sections():
+    return [provider.section for provider in registry.search_providers.values()]
+
+
+def _shown_again(request, found, entries) -> None:
+    """A search served from the page cache records its audited hits as shown, again."""
+    audit_record_many(actor=request.user, entries=entries)
+
+
 @login_required
 @require_safe
+@pagecache.across_page(sections_of=_search_sections, on_hit=_shown_again)
 def zoeken(request):
     """One search box over every section that registered a search provider.
 
@@ -27,9 +38,11 @@ def zoeken(request):
             more = more or found.more
         results.sort(key=lambda hit: hit.rank, reverse=True)
         # hits whose excerpt is audited content (notes) are recorded as shown, in one insert
-        audit_record_many(
-            actor=request.user, entries=[hit.audit for hit in results if hit.audit is not None]
-        )
+        entries = [hit.audit for hit in results if hit.audit is not None]
+        audit_record_many(actor=request.user, entries=entries)
+    else:
+        entries = []
+    pagecache.keep_for_hits(request, entries)  # served again, it records them again
     status = 200 if form.is_valid() or not form.is_bound else 400
     return render(
         request,

@@ -133,10 +133,21 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "samenwerking"),
             "OPTIONS": REDIS_CACHE_OPTIONS,
-        }
+        },
+        # Rendered pages (dossier.core.pagecache): on PAGE_CACHE_URL, a Redis that may evict
+        # (allkeys-lru) and keeps nothing on disk, apart from the login limits and the queue.
+        "pages": {
+            "BACKEND": REDIS_CACHE_BACKEND,
+            "LOCATION": env_str("PAGE_CACHE_URL", REDIS_URL),
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "samenwerking"),
+            "OPTIONS": REDIS_CACHE_OPTIONS,
+        },
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pages"},
+    }
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -216,6 +227,12 @@ SESSION_TOUCH_SECONDS = 60
 # How long the ids of the dossiers a person reads are cached (dossier.core.access.readable);
 # any change of a grant, membership, partnership or person forgets them at once. 0: no cache.
 ACCESS_CACHE_SECONDS = env_int("ACCESS_CACHE_SECONDS", 60)
+# How long a rendered page may be served again while nothing it shows changed (the key holds
+# the session, the access generation and the dossiers' content versions: dossier.core.pagecache);
+# 0: every page is rendered. Always off on SQLite (no triggers move the versions on).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# How many pages one session may store in that time (a crawler is then served rendered pages).
+PAGE_CACHE_PER_SESSION = env_int("PAGE_CACHE_PER_SESSION", 200)
 # How long the e-mailed link to set up two-factor authentication again works (accounts.mfa_reset).
 MFA_RESET_HOURS = 24
 # How long a person's MFA standing, once in order, is taken from the session (accounts.middleware).

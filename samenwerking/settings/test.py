@@ -22,12 +22,13 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="samenwerking-test-media-"))
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="samenwerking-test-static-"))
 # Each test run gets its own cache namespace on the shared Redis.
 CACHES = {
-    "default": {
+    alias: {
         "BACKEND": REDIS_CACHE_BACKEND,
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": f"samenwerking-test-{os.getpid()}",
+        "KEY_PREFIX": f"samenwerking-test-{os.getpid()}-{alias}",
         "OPTIONS": REDIS_CACHE_OPTIONS,
     }
+    for alias in ("default", "pages")
 }
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -74,10 +74,11 @@ def test_signal_lists_cost_the_same_at_10_and_200_signals(client, django_assert_
     assert len(response.context["page"].object_list) == min(count, PAGE_SIZE)
 
     # 1. the ids of the dossiers the person reads signals in (cached for the next requests),
-    # 2. the count for the paginator, 3. the themes and 4. the sources in the filters,
-    # 5. those dossiers (with their school) for the school filter,
-    # 6. the page of signals (theme, source, school and supplement count joined in)
-    with django_assert_num_queries(REQUEST_OVERHEAD + 6):
+    # 2. the sum of their content versions (the page cache's key), 3. the count for the
+    # paginator, 4. the themes and 5. the sources in the filters, 6. those dossiers (with
+    # their school) for the school filter, 7. the page of signals (theme, source, school and
+    # supplement count joined in)
+    with django_assert_num_queries(REQUEST_OVERHEAD + 7):
         response = client.get(reverse("signalen:my_schools"))
     assert response.status_code == 200
     # the count stops ten pages past the first (samenwerking.listing)
@@ -94,8 +95,9 @@ def test_signal_lists_cost_the_same_at_10_and_200_signals(client, django_assert_
             {"status": Status.IN_BESPREKING},
             headers=HTMX,
         )
-    # 1. the count, 2. the page of signals: the readable dossier ids come from the cache
-    with django_assert_num_queries(REQUEST_OVERHEAD + 2):
+    # 1. the content versions, 2. the count, 3. the page of signals: the readable dossier ids
+    # come from the cache
+    with django_assert_num_queries(REQUEST_OVERHEAD + 3):
         client.get(reverse("signalen:my_schools"), {"q": "patroon"}, headers=HTMX)
 
 
@@ -106,12 +108,12 @@ def test_the_search_page_costs_the_same_at_3_and_40_signal_hits(
 ):
     medewerker, _dossiers = signals_in([count])
     log_in(client, medewerker)
-    # 1. the ids of the dossiers whose notes the person reads, 2. the terms: their stems and
-    # the themes they name, 3. the best of the most recent matching notes, ranked, with their
-    # number (none here), 4. the ids of the dossiers whose signals the person reads, 5. the
-    # terms for the signals, 6. the same statement for signals, 7. those signals with their
-    # theme, school and excerpt text
-    with django_assert_num_queries(REQUEST_OVERHEAD + 7):
+    # 1. the ids of the dossiers whose notes and 2. whose signals the person reads, 3. the sum
+    # of those dossiers' content versions (the page cache's key), 4. the terms: their stems
+    # and the themes they name, 5. the best of the most recent matching notes, ranked, with
+    # their number (none here), 6. the terms for the signals, 7. the same statement for
+    # signals, 8. those signals with their theme, school and excerpt text
+    with django_assert_num_queries(REQUEST_OVERHEAD + 8):
         response = client.get(reverse("zoeken:zoeken"), {"q": query})
     assert response.status_code == 200
     assert len(response.context["results"]) == min(count, 25)

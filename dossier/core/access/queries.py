@@ -135,6 +135,11 @@ def dossiers_for_user(
     return annotate_dossiers(queryset, user).filter(section_q(section, write=write))
 
 
+# (pk, dossier, access) that the page cache's decorator found for this request's view
+# (dossier.core.pagecache), so the view's own check does not ask again
+DOSSIER_MEMO = "_page_dossier"
+
+
 def dossier_with_access(user, pk, *, queryset=None):
     """The dossier with primary key ``pk`` and the user's access to it.
 
@@ -144,6 +149,10 @@ def dossier_with_access(user, pk, *, queryset=None):
     """
     if not (user.is_authenticated and user.is_active):
         return None, NO_ACCESS
+    if queryset is None:
+        memo = user.__dict__.get(DOSSIER_MEMO)
+        if memo is not None and memo[0] == str(pk):
+            return memo[1], memo[2]
     queryset = Dossier.objects.select_related("school") if queryset is None else queryset
     try:
         dossier = queryset.get(pk=pk)

@@ -63,6 +63,14 @@ def _new_generation() -> None:
         logger.warning("The cache is unreachable: cached readable dossier lists not forgotten.")
 
 
+def access_generation():
+    """The current access generation, or None while the cache is unreachable."""
+    try:
+        return _cache("get", GENERATION_KEY, 0)
+    except _CacheUnavailable:
+        return None
+
+
 def person_cached(user, name: str, compute):
     """``compute()`` for this person, today: once per request (kept on the user object) and
     in the cache for ``ACCESS_CACHE_SECONDS`` under the current access generation. ``name``

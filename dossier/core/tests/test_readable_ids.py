@@ -156,7 +156,9 @@ def test_with_redis_away_access_changes_are_written_and_the_ids_computed(region,
     from accounts.tests.test_login_without_redis import free_port
 
     location = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
-    settings.CACHES = {"default": {**settings.CACHES["default"], "LOCATION": location}}
+    settings.CACHES = {
+        alias: {**config, "LOCATION": location} for alias, config in settings.CACHES.items()
+    }
     ratelimit._down_until.pop(location, None)
 
     access_revoke(  # moving the generation on fails, the revocation does not
