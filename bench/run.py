@@ -60,7 +60,8 @@ class Page:
     persona: str
     path: str
     headers: dict = field(default_factory=dict)
-    queries: int | None = None
+    queries: int | None = None  # rendered (a miss of the page cache, or with it off)
+    hit_queries: int | None = None  # served from the page cache
     status: int | None = None
     p50: float | None = None
     p95: float | None = None
@@ -235,23 +236,33 @@ def the_pages(users) -> list[Page]:
 
 
 def count_queries(pages: list[Page], users) -> None:
-    """Each page once in-process as its persona: its query count and status."""
+    """Each page in-process as its persona: its status and its query count when rendered,
+    and again when served from the page cache (dossier.core.pagecache), if it is on."""
+    from django.conf import settings
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
 
     clients = {}
     for key, user in users.items():
         clients[key] = Client()
         clients[key].force_login(user)
+    cache_on = settings.PAGE_CACHE_SECONDS
     for page in pages:
         client = clients[page.persona]
         headers = {f"HTTP_{k.upper().replace('-', '_')}": v for k, v in page.headers.items()}
-        client.get(page.path, **headers)  # warm: the first request of a process does more
-        with CaptureQueriesContext(connection) as captured:
-            response = client.get(page.path, **headers)
+        with override_settings(PAGE_CACHE_SECONDS=0):
+            client.get(page.path, **headers)  # warm: the first request of a process does more
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(page.path, **headers)
         page.queries = len(captured)
         page.status = response.status_code
+        if cache_on:
+            client.get(page.path, **headers)  # rendered and stored
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(page.path, **headers)
+            if response.get("X-Page-Cache") == "hit":
+                page.hit_queries = len(captured)
 
 
 # --- gunicorn and the logins -------------------------------------------------------------------
@@ -465,8 +476,11 @@ def table(pages: list[Page], floors: list[Page]) -> str:
             notes.append(f"ratio < {TARGET_RATIO}")
         if page.single_p50 is not None and page.single_p50 > limit:
             notes.append(f"> {limit:.0f} ms")
+        queries = fmt(page.queries, "d")
+        if page.hit_queries is not None:
+            queries += f"/{page.hit_queries}"
         lines.append(
-            f"{page.name:{width}} {fmt(page.queries, '7d')} {fmt(page.p50, '7.0f')} "
+            f"{page.name:{width}} {queries:>7} {fmt(page.p50, '7.0f')} "
             f"{fmt(page.p95, '7.0f')} {fmt(page.rps, '7.1f')} {fmt(page.ratio, '6.2f')} "
             f"{fmt(page.single_p50, '10.1f')}  {', '.join(notes)}"
         )
@@ -495,7 +509,14 @@ def main() -> int:
     parser.add_argument(
         "--queries-only", action="store_true", help="count the queries of each page, no load"
     )
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="render every request (PAGE_CACHE_SECONDS=0): what a page costs the first time",
+    )
     args = parser.parse_args()
+    if args.no_page_cache:
+        os.environ["PAGE_CACHE_SECONDS"] = "0"  # in-process and in gunicorn's workers
 
     url = database_url(args.scale)
     if args.rebuild:
@@ -523,7 +544,10 @@ def main() -> int:
     count_queries([floor_template, *pages], users)
     if args.queries_only:
         for page in [floor_template, *pages]:
-            print(f"  {page.name:40} HTTP {page.status}  {page.queries:3d} queries  {page.path}")
+            hit = "" if page.hit_queries is None else f" ({page.hit_queries} when served)"
+            print(
+                f"  {page.name:40} HTTP {page.status}  {page.queries:3d} queries{hit}  {page.path}"
+            )
         return 0 if all(p.status == 200 for p in pages) else 1
 
     from django.db import close_old_connections
@@ -583,11 +607,13 @@ def main() -> int:
     print()
     print(
         f"{held}; {region.describe(args.scale)}; {args.users} connections, {args.duration} s a "
-        f"page, gunicorn {args.workers} workers; load {load_before:.1f} -> {load_after:.1f} on "
+        f"page, gunicorn {args.workers} workers, page cache "
+        f"{'off' if args.no_page_cache else 'on'}; load {load_before:.1f} -> {load_after:.1f} on "
         f"{os.cpu_count()} CPUs; {time.strftime('%d/%m/%Y %H:%M UTC', time.gmtime())}"
     )
     print(table(pages, floors))
     print(
+        "queries: rendered/served from the page cache; "
         f"ratio: the page's req/s over the mean of the floor runs before and after it (target "
         f">= {TARGET_RATIO}); 1-conn p50 target < {TARGET_MS:.0f} ms (search "
         f"< {TARGET_SEARCH_MS:.0f} ms)"
