@@ -172,3 +172,13 @@ def test_other_cache_keys_still_report_that_redis_is_down(db, cache_at):
 
     with pytest.raises(redis.ConnectionError):
         cache.get("samenwerking:some-cached-result")
+
+
+def test_the_redis_client_is_built_once_and_reused():
+    from django.core.cache import caches
+
+    cache = caches["default"]
+    cache.set("reuse-check", 1)
+    first = cache._cache.get_client("reuse-check", write=True)
+    assert cache.get("reuse-check") == 1
+    assert cache._cache.get_client("reuse-check", write=True) is first

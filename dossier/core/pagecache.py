@@ -82,7 +82,7 @@ def _messages_touched(request) -> bool:
 
 
 def _key(request, versions: tuple) -> str | None:
-    generation = access_generation()
+    generation = access_generation(request.user)
     if generation is None:  # the cache is unreachable: render
         return None
     htmx = sorted(
@@ -206,12 +206,14 @@ def dossier_page(section: Section, *, extra=None, on_hit=None, pk_kwarg="pk"):
     return decorate
 
 
-def across_page(*sections: Section, sections_of=None, on_hit=None):
+def across_page(*sections: Section, sections_of=None, on_hit=None, window: int = 0):
     """A page over every dossier in which the person reads ``sections`` (the signals of my
     schools, the themes across them, Mijn dossiers), or those ``sections_of()`` names at the
     time of the request (the search: every section with a search provider). Its key holds,
     per section, the ids of those dossiers, and the sum of their content versions, which grows
-    with any write to any of them. ``on_hit(request, None, data)`` as for ``dossier_page``."""
+    with any write to any of them. ``on_hit(request, None, data)`` as for ``dossier_page``.
+    ``window`` (seconds): a page that also changes with the clock (the werkoverzicht's items of
+    the coming hours) is rendered again in each such window, the windows its own cache uses."""
 
     def decorate(view):
         @functools.wraps(view)
@@ -226,6 +228,8 @@ def across_page(*sections: Section, sections_of=None, on_hit=None):
                 "|".join(",".join(map(str, ids)) for ids in ids_per_section).encode()
             ).hexdigest()
             versions = (digest, total["count"], total["total"] or 0)
+            if window:
+                versions += (int(timezone.now().timestamp()) // window,)
             return _run(view, request, args, kwargs, versions, on_hit, None)
 
         wrapper.page_cache = "across"

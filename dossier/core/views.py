@@ -36,6 +36,7 @@ from dossier.core.selectors import (
     with_partners,
 )
 from dossier.core.services import access_grant, access_revoke, audit_record
+from dossier.core.werkoverzicht import CACHE_SECONDS as WERK_SECONDS
 from dossier.core.werkoverzicht import werkoverzicht_for
 from samenwerking.csvcells import csv_response, csv_safe
 from samenwerking.listing import page_of, querystring_without_page
@@ -45,7 +46,7 @@ PAGE_SIZE = 25
 
 @login_required
 @require_safe
-@pagecache.across_page(Section.OVERZICHT)
+@pagecache.across_page(Section.OVERZICHT, window=WERK_SECONDS)  # its items of the hour
 def mijn_dossiers(request):
     """The home page: the werkoverzicht (what needs the person today) and their schools,
     those that need attention first."""

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from dossier.core.access import DossierAccess, Section, readable_dossier_ids
 from dossier.core.access.many import accesses_in, acting_organisations, items_q, reading
-from dossier.core.access.readable import GENERATION_KEY, _cache, _CacheUnavailable
+from dossier.core.access.readable import _cache, _CacheUnavailable, _generation
 from dossier.core.models import Dossier
 from dossier.core.registry import Bucket, WorkAnswer, WorkItem, WorkSource, registry
 
@@ -302,7 +302,7 @@ def werkoverzicht_for(
         return werkoverzicht(user, since=since, now=now)
     ids = readable_dossier_ids(user, Section.OVERZICHT)
     try:
-        generation = _cache("get", GENERATION_KEY, 0)
+        generation = _generation(user)
         versions = _cache("get_many", [VERSION_KEY.format(pk) for pk in ids]) if ids else {}
     except _CacheUnavailable:
         return werkoverzicht(user, since=since, now=now)

@@ -55,7 +55,14 @@ def _cache(method: str, *args):
         raise _CacheUnavailable from exc
 
 
+# Moved on by every change made in this process: a person's generation read earlier in the
+# request is read again after a change (another process's change shows on the next request).
+_changes_here = [0]
+GENERATION_MEMO = "_access_generation"
+
+
 def _new_generation() -> None:
+    _changes_here[0] += 1
     try:
         _cache("set", GENERATION_KEY, time.time_ns(), None)
     except _CacheUnavailable:
@@ -63,10 +70,21 @@ def _new_generation() -> None:
         logger.warning("The cache is unreachable: cached readable dossier lists not forgotten.")
 
 
-def access_generation():
+def _generation(user):
+    """The access generation, read from the cache once per request (kept on the user object)
+    and again after a change in this process. Raises ``_CacheUnavailable``."""
+    memo = user.__dict__.get(GENERATION_MEMO)
+    if memo is not None and memo[0] == _changes_here[0]:
+        return memo[1]
+    generation = _cache("get", GENERATION_KEY, 0)
+    user.__dict__[GENERATION_MEMO] = (_changes_here[0], generation)
+    return generation
+
+
+def access_generation(user):
     """The current access generation, or None while the cache is unreachable."""
     try:
-        return _cache("get", GENERATION_KEY, 0)
+        return _generation(user)
     except _CacheUnavailable:
         return None
 
@@ -79,7 +97,7 @@ def person_cached(user, name: str, compute):
     if not seconds:
         return compute()
     try:
-        generation = _cache("get", GENERATION_KEY, 0)
+        generation = _generation(user)
     except _CacheUnavailable:
         return compute()
     day = timezone.localdate().isoformat()

@@ -171,3 +171,35 @@ def test_with_redis_away_access_changes_are_written_and_the_ids_computed(region,
     assert signal_ids(region.clb_medewerker_a) == []
     assert signal_ids(region.zorg_a) == [region.dossier_a.pk]
     assert ratelimit._down_until.get(location)  # later calls skip Redis at once
+
+
+def test_the_same_person_object_sees_a_change_made_in_its_request(region):
+    # the generation is read once per request (kept on the user object), and again after a
+    # change in this process: a page that revokes and then lists sees the revocation
+    person = User.objects.get(pk=region.clb_medewerker_a.pk)
+    assert readable_dossier_ids(person, Section.SIGNALEN) == [region.dossier_a.pk]
+    access_revoke(
+        dossier=region.dossier_a,
+        revoked_by=region.directie_a,
+        access=user_flags(region.directie_a, region.dossier_a),
+        user=region.clb_medewerker_a,
+    )
+    assert readable_dossier_ids(person, Section.SIGNALEN) == []
+
+
+def test_the_generation_is_asked_of_redis_once_a_request(region, monkeypatch):
+    from dossier.core.access import readable
+
+    person = User.objects.get(pk=region.clb_medewerker_a.pk)
+    asked = []
+    real = readable._cache
+
+    def counting(method, *args):
+        if args and args[0] == readable.GENERATION_KEY and method == "get":
+            asked.append(method)
+        return real(method, *args)
+
+    monkeypatch.setattr(readable, "_cache", counting)
+    for section in (Section.SIGNALEN, Section.CONSULTATIES, Section.DOCUMENTEN):
+        readable_dossier_ids(person, section)
+    assert len(asked) == 1
