@@ -128,10 +128,11 @@ def test_dossier_overview_costs_the_same_at_2_and_60_dossiers(
 ):
     medewerker, dossiers = clb_with_schools(count)
     log_in(client, medewerker)
-    # 1. the dossier (the access from the person's standing), 2. the newest entry of the
-    # recent activity (the page cache's key), 3. the partnerships, 4. who has access (the
-    # dossier's roster), 5. those people, 6. their roles at the school and its partners,
-    # 7. recent activity, 8. the signals with recent activity, 9. agreements to evaluate
+    # 1. the dossier (the access from the person's standing), 2. the audit log's newest and
+    # oldest entry, for its recent activity (the page cache's key), 3. the partnerships,
+    # 4. who has access (the dossier's roster), 5. those people, 6. their roles at the school
+    # and its partners, 7. recent activity, 8. the signals with recent activity, 9. agreements
+    # to evaluate
     with django_assert_num_queries(REQUEST_OVERHEAD + 9):
         response = client.get(reverse("dossier:overview", kwargs={"pk": dossiers[0].pk}))
     assert response.status_code == 200
@@ -148,14 +149,14 @@ def test_overview_and_access_pages_cost_the_same_with_2_and_40_people(
     with django_assert_num_queries(REQUEST_OVERHEAD + 9):
         response = client.get(reverse("dossier:overview", kwargs={"pk": dossier.pk}))
     assert len(response.context["people"]) == 2 * count + 1
-    # 1. the dossier, 2. the audit log's newest entry and length (the page cache's key),
+    # 1. the dossier, 2. the audit log's newest and oldest entry (the page cache's key),
     # 3. the grants, 4. the directie, 5. who is effective (the dossier's roster), 6. their
     # memberships, 7. the candidates for the grant form, 8. how many memberships wait for
     # confirmation
     with django_assert_num_queries(REQUEST_OVERHEAD + 8):
         response = client.get(reverse("dossier:toegangsbeheer", kwargs={"pk": dossier.pk}))
     assert len(response.context["rows"]) == 2 * count + 1
-    # 1. the dossier, 2. the audit log's newest entry and length (the page cache's key),
+    # 1. the dossier, 2. the audit log's newest and oldest entry (the page cache's key),
     # 3. the people in the person filter, 4. the count, 5. the page of events
     with django_assert_num_queries(REQUEST_OVERHEAD + 5):
         response = client.get(reverse("dossier:auditlog", kwargs={"pk": dossier.pk}))

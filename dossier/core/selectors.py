@@ -3,13 +3,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import (
-    Count,
     Exists,
-    Max,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     prefetch_related_objects,
 )
 from django.utils import timezone
@@ -132,18 +131,21 @@ def dossier_recent_activity(dossier: Dossier, access: DossierAccess, *, limit: i
     )
 
 
-def newest_news(dossier: Dossier, access: DossierAccess):
-    """The newest entry the overview's activity would show (the page cache's key, with the
-    dossier's content version: the audit log is not part of that version)."""
-    return dossier_recent_activity(dossier, access, limit=1).values_list("pk", flat=True).first()
-
-
 def newest_audit(dossier: Dossier, access: DossierAccess) -> tuple:
-    """The audit log's newest entry and its length (the key of the pages that show it)."""
-    found = AuditEvent.objects.filter(dossier=dossier).aggregate(
-        newest=Max("pk"), count=Count("pk")
+    """The audit log's newest and oldest entry: what the pages that show it add to the page
+    cache's key (the log is not part of the dossier's content version). Two steps along the
+    index on (dossier, created_at), whatever the log's length; a new entry or a purge of old
+    ones moves them."""
+    log = AuditEvent.objects.filter(dossier_id=OuterRef("pk")).values("pk")
+    return (
+        Dossier.objects.filter(pk=dossier.pk)
+        .annotate(
+            newest=Subquery(log.order_by("-created_at", "-pk")[:1]),
+            oldest=Subquery(log.order_by("created_at", "pk")[:1]),
+        )
+        .values_list("newest", "oldest")
+        .first()
     )
-    return found["newest"], found["count"]
 
 
 @dataclass

@@ -30,7 +30,6 @@ from dossier.core.selectors import (
     dossier_people,
     dossier_recent_activity,
     newest_audit,
-    newest_news,
     pending_memberships,
     school_lines,
     with_partners,
@@ -75,7 +74,7 @@ def mijn_dossiers(request):
 
 @login_required
 @require_safe
-@pagecache.dossier_page(Section.OVERZICHT, extra=newest_news)
+@pagecache.dossier_page(Section.OVERZICHT, extra=newest_audit)  # its recent activity
 def dossier_overview(request, pk):
     dossier, access = require_section(request.user, pk, Section.OVERZICHT)
     current, earlier = dossier_partnerships(dossier)
