@@ -268,7 +268,7 @@ def consultaties_shown(
 ) -> list[AuditEntry]:
     """Every display of a note's text is recorded: one event per note shown, with how it was
     shown (``AuditAction``), all of one page in a single INSERT. Returns the entries, which a
-    page served again from the cache records again (``consultaties_shown_again``)."""
+    page served again from the cache records again (``pagecache.audit_again``)."""
     entries = [
         AuditEntry(
             dossier_id=note.dossier_id,
@@ -280,11 +280,6 @@ def consultaties_shown(
     ]
     audit_record_many(actor=reader, entries=entries)
     return entries
-
-
-def consultaties_shown_again(*, reader: User, entries: Iterable[AuditEntry]) -> None:
-    """The same notes shown again (a page served from the page cache): recorded again."""
-    audit_record_many(actor=reader, entries=entries)
 
 
 def consultatie_read(*, note: Consultatie, reader: User) -> None:

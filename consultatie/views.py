@@ -27,7 +27,6 @@ from consultatie.services import (
     consultatie_mark_client_relationship,
     consultatie_update,
     consultaties_shown,
-    consultaties_shown_again,
     gespreksleidraad_save,
     opmerking_add,
 )
@@ -89,14 +88,9 @@ def _earlier_for_form(dossier, form, note=None) -> tuple[list, bool]:
     return earlier, True
 
 
-def _shown_again(request, found, entries) -> None:
-    """A page of notes served from the page cache records its notes as shown, again."""
-    consultaties_shown_again(reader=request.user, entries=entries)
-
-
 @login_required
 @require_safe
-@pagecache.dossier_page(Section.CONSULTATIES, on_hit=_shown_again)
+@pagecache.dossier_page(Section.CONSULTATIES, on_hit=pagecache.audit_again)
 def note_list(request, pk):
     dossier, access = require_section(request.user, pk, Section.CONSULTATIES)
     notes = notes_for_dossier(dossier)
@@ -205,7 +199,7 @@ def note_edit(request, pk, note_pk):
 
 @login_required
 @require_safe
-@pagecache.dossier_page(Section.CONSULTATIES, on_hit=_shown_again)
+@pagecache.dossier_page(Section.CONSULTATIES, on_hit=pagecache.audit_again)
 def note_detail(request, pk, note_pk):
     dossier, access, note = note_get_for_user(request.user, pk=pk, note_pk=note_pk)
     earlier = earlier_advice(
@@ -277,7 +271,7 @@ def client_relationship_view(request, pk, note_pk):
 
 @login_required
 @require_safe
-@pagecache.dossier_page(Section.CONSULTATIES, on_hit=_shown_again)
+@pagecache.dossier_page(Section.CONSULTATIES, on_hit=pagecache.audit_again)
 def earlier_advice_view(request, pk):
     """The "eerder geadviseerd" fragment beside the note form (htmx)."""
     dossier, access = require_section(request.user, pk, Section.CONSULTATIES)

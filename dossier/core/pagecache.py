@@ -13,7 +13,7 @@ served from the cache until something it shows changes. Nothing is ever served a
 - It holds the **content version** of the dossier (or the sum over every dossier the page
   lists, with the list's ids): PostgreSQL moves it on with every write to the dossier's rows,
   whichever way it is made (``dossier.core.contentversion``). A page that shows the audit log
-  adds the newest entry it would show (``extra``).
+  adds its newest and oldest entry (``extra``).
 - A request with messages waiting is rendered, not served, and so is one that sets a cookie or
   answers anything other than 200. The CSRF token in a stored page is replaced by this
   request's own on the way out.
@@ -22,7 +22,8 @@ served from the cache until something it shows changes. Nothing is ever served a
   which has no triggers to move the versions on.
 
 Only pages that change nothing when read may be decorated: a view that writes the audit log
-when read (a consultation note) names that write in ``on_hit``, which runs on every hit.
+when read (a consultation note) keeps its entries (``keep_for_hits``) and passes
+``on_hit=audit_again``, which records them again on every hit.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from django.utils.translation import get_language
 from dossier.core.access.queries import DOSSIER_MEMO, require_section
 from dossier.core.access.readable import access_generation, readable_dossier_ids
 from dossier.core.access.rules import Section
+from dossier.core.services import audit_record_many
 
 logger = logging.getLogger(__name__)
 
@@ -138,7 +140,7 @@ def _store(request, key, response, hit_data) -> None:
     try:
         # A session stores at most PAGE_CACHE_PER_SESSION pages in PAGE_CACHE_SECONDS: a
         # crawler walking every page number or filter is served rendered pages, and the
-        # cache (which Redis shares with the task queue) does not grow with it.
+        # cache does not grow with it.
         counter = f"page-count:{hashlib.sha256(request.session.session_key.encode()).hexdigest()}"
         pages = _pages()
         pages.add(counter, 0, seconds)  # the window starts with the first page stored
@@ -160,6 +162,13 @@ def keep_for_hits(request, data) -> None:
     """What a decorated view did when read that every hit must do again (the audit entries
     of the notes it showed): kept with the page and handed to ``on_hit``."""
     setattr(request, HIT_DATA, data)
+
+
+def audit_again(request, found, entries) -> None:
+    """The ``on_hit`` of a page whose reading is audited (a list of notes, a note, the search):
+    the audit entries the rendered page recorded, with ``keep_for_hits``, are recorded again
+    for this reading, in one insert."""
+    audit_record_many(actor=request.user, entries=entries)
 
 
 def _run(view, request, args, kwargs, versions, on_hit, context):

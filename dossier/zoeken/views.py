@@ -13,14 +13,9 @@ def _search_sections():
     return [provider.section for provider in registry.search_providers.values()]
 
 
-def _shown_again(request, found, entries) -> None:
-    """A search served from the page cache records its audited hits as shown, again."""
-    audit_record_many(actor=request.user, entries=entries)
-
-
 @login_required
 @require_safe
-@pagecache.across_page(sections_of=_search_sections, on_hit=_shown_again)
+@pagecache.across_page(sections_of=_search_sections, on_hit=pagecache.audit_again)
 def zoeken(request):
     """One search box over every section that registered a search provider.
 
