@@ -7,4 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("People and organisations")
 
     def ready(self):
+        from django.apps import apps
+
         from accounts import middleware, sessions  # noqa: F401 - connect their login receivers
+        from samenwerking.choices import speed_up_displays
+
+        speed_up_displays(apps.get_models())  # every model is loaded before any ready()
