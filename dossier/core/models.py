@@ -111,7 +111,12 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["dossier", "-created_at"])]
+        indexes = [
+            models.Index(fields=["dossier", "-created_at"]),
+            # the audit log's person filter steps along these, one person at a time
+            models.Index(fields=["dossier", "actor"], name="auditevent_dossier_actor"),
+            models.Index(fields=["dossier", "subject_user"], name="auditevent_dossier_subject"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.get_action_display()}"

@@ -11,6 +11,7 @@ from django.db.models import (
     Subquery,
     prefetch_related_objects,
 )
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -235,14 +236,22 @@ def access_candidates(dossier: Dossier) -> list[CandidateGroup]:
         Partnership.objects.active_on().filter(school_id=dossier.school_id).values("partner_id")
     )
     granted = DossierUserObjectPermission.objects.filter(content_object=dossier).values("user_id")
+    # The three ways onto the form as a union of three index scans: written as one OR, the
+    # planner read every membership and every person of the region (14 ms at Flanders size).
+    listed = (
+        Membership.objects.filter(organisation_id=dossier.school_id)
+        .values("pk")
+        .order_by()
+        .union(
+            Membership.objects.filter(organisation_id__in=partner_ids).values("pk").order_by(),
+            Membership.objects.filter(user_id__in=granted, organisation__kind__in=PARTNER_KINDS)
+            .values("pk")
+            .order_by(),
+        )
+    )
     memberships = (
         Membership.objects.active_on()
-        .filter(
-            Q(organisation_id=dossier.school_id)
-            | Q(organisation_id__in=partner_ids)
-            | Q(user_id__in=granted, organisation__kind__in=PARTNER_KINDS)
-        )
-        .filter(user__is_active=True)
+        .filter(pk__in=listed, user__is_active=True)
         .select_related("user", "organisation")
         .annotate(
             active_partner=Exists(
@@ -298,6 +307,36 @@ def access_candidates(dossier: Dossier) -> list[CandidateGroup]:
 
 def audit_events(dossier: Dossier) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(dossier=dossier).select_related("actor", "subject_user")
+
+
+def _distinct_in_log(column: str) -> str:
+    """Every distinct value of ``column`` in one dossier's log, found by stepping along the
+    index on (dossier, column) from one value to the next: as many index steps as there are
+    people, however many events each has left (a busy dossier's log holds many thousands,
+    since every opened note is recorded)."""
+    table = AuditEvent._meta.db_table
+    dossier = AuditEvent._meta.get_field("dossier").column
+    return (
+        f"{column}_steps(id) AS ("  # noqa: S608 - names from the model, the dossier a parameter
+        f"SELECT MIN({column}) FROM {table} WHERE {dossier} = %s "
+        f"UNION ALL SELECT (SELECT MIN(e.{column}) FROM {table} e "
+        f"WHERE e.{dossier} = %s AND e.{column} > {column}_steps.id) "
+        f"FROM {column}_steps WHERE {column}_steps.id IS NOT NULL)"
+    )
+
+
+def audit_people(dossier: Dossier) -> QuerySet[User]:
+    """Everyone who acted in the dossier's log or whom an entry concerns, by name: the audit
+    log's person filter."""
+    actor = AuditEvent._meta.get_field("actor").column
+    subject = AuditEvent._meta.get_field("subject_user").column
+    steps = (
+        f"WITH RECURSIVE {_distinct_in_log(actor)}, {_distinct_in_log(subject)} "  # noqa: S608
+        f"SELECT id FROM {actor}_steps WHERE id IS NOT NULL "
+        f"UNION SELECT id FROM {subject}_steps WHERE id IS NOT NULL"
+    )
+    people = RawSQL(steps, [dossier.pk] * 4)  # noqa: S611 - the same fixed statement
+    return User.objects.filter(pk__in=people).order_by("last_name", "first_name", "pk")
 
 
 def pending_memberships(dossier: Dossier):

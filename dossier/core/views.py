@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -25,6 +24,7 @@ from dossier.core.registry import registry
 from dossier.core.selectors import (
     access_candidates,
     audit_events,
+    audit_people,
     dossier_access_rows,
     dossier_partnerships,
     dossier_people,
@@ -214,11 +214,9 @@ def membership_decide(request, pk, membership_pk):
 
 
 def _audit_filter(request, dossier):
-    events = audit_events(dossier)
-    people = User.objects.filter(
-        Q(pk__in=events.values("actor_id")) | Q(pk__in=events.values("subject_user_id"))
-    ).order_by("last_name", "first_name")
-    return AuditEventFilter(request.GET or None, queryset=events, people=people)
+    return AuditEventFilter(
+        request.GET or None, queryset=audit_events(dossier), people=audit_people(dossier)
+    )
 
 
 @login_required

@@ -12,6 +12,7 @@ from accounts.roles import Role
 from conftest import member
 from dossier.core.access import Section, user_flags
 from dossier.core.models import AuditEvent
+from dossier.core.selectors import audit_people
 from dossier.core.services import AccessLevel, access_grant, audit_record
 
 BRUSSELS = zoneinfo.ZoneInfo("Europe/Brussels")
@@ -351,3 +352,57 @@ def test_cells_starting_with_other_formula_signs_are_neutralised(client, dated, 
 
     _header, *rows = csv_rows(response)
     assert f"'{sign}cmd|' /C calc'!A0" in [row[4] for row in rows]
+
+
+# --- the person filter's people ----------------------------------------------------------------
+
+
+def test_the_person_filter_lists_each_actor_and_concerned_person_once_by_name(dated):
+    """The list steps along the log's indexes one person at a time; it must still hold
+    exactly everyone in this dossier's log, acting or concerned, whatever their number of
+    events, and no one from another dossier's log."""
+    for _ in range(3):  # many events of one person count once
+        audit_record(
+            dossier=dated.dossier_a,
+            actor=dated.clb_medewerker_a,
+            action=AuditEvent.Action.AUDIT_EXPORTED,
+            section=Section.TOEGANG,
+        )
+    audit_record(  # someone only concerned by an entry, never acting
+        dossier=dated.dossier_a,
+        actor=None,
+        action=AuditEvent.Action.ACCESS_REVOKED,
+        section=Section.TOEGANG,
+        subject_user=dated.leerkracht_a,
+    )
+    audit_record(  # another dossier's actor stays out
+        dossier=dated.dossier_b,
+        actor=dated.directie_b,
+        action=AuditEvent.Action.ACCESS_GRANTED,
+        section=Section.TOEGANG,
+        subject_user=dated.clb_medewerker_other,
+    )
+
+    people = list(audit_people(dated.dossier_a))
+
+    expected = {
+        dated.directie_a,  # granted the four accesses
+        dated.zorg_a,
+        dated.clb_medewerker_a,
+        dated.lsc_anker_a,
+        dated.pbd_begeleider_a,
+        dated.leerkracht_a,
+    }
+    assert set(people) == expected
+    assert len(people) == len(expected)
+    assert people == sorted(people, key=lambda p: (p.last_name, p.first_name, p.pk))
+    assert list(audit_people(dated.dossier_b)) == sorted(
+        [dated.directie_b, dated.clb_medewerker_other],
+        key=lambda p: (p.last_name, p.first_name, p.pk),
+    )
+
+
+def test_a_dossier_with_an_empty_log_has_no_one_to_filter_on(dated):
+    AuditEvent.objects.filter(dossier=dated.dossier_a).delete()
+
+    assert list(audit_people(dated.dossier_a)) == []
