@@ -106,6 +106,10 @@ class AuditEvent(models.Model):
     section = models.CharField(_("section"), max_length=20)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    # Reading and downloading are audited but are no news for the overview's recent activity
+    # (the registry's quiet actions). Stored, so that the recent activity of a dossier whose
+    # notes are opened all day is found along an index of the other events.
+    quiet = models.BooleanField(_("quiet"), default=False, db_default=False, editable=False)
 
     class Meta:
         verbose_name = _("audit event")
@@ -116,10 +120,19 @@ class AuditEvent(models.Model):
             # the audit log's person filter steps along these, one person at a time
             models.Index(fields=["dossier", "actor"], name="auditevent_dossier_actor"),
             models.Index(fields=["dossier", "subject_user"], name="auditevent_dossier_subject"),
+            models.Index(
+                fields=["dossier", "-created_at"],
+                condition=models.Q(quiet=False),
+                name="auditevent_dossier_news",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.created_at:%d/%m/%Y %H:%M} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        self.quiet = registry.is_quiet(self.action)
+        super().save(*args, **kwargs)
 
     def get_action_display(self) -> str:
         return registry.audit_label(self.action)

@@ -485,6 +485,10 @@ class Registry:
     def quiet_actions(self) -> list[str]:
         return [key for key, action in self.audit_actions.items() if action.quiet]
 
+    def is_quiet(self, key: str) -> bool:
+        action = self.audit_actions.get(key)
+        return bool(action and action.quiet)
+
     def report_kind_choices(self) -> list[tuple[str, str | Promise]]:
         return [(key, kind.label) for key, kind in self.report_kinds.items()]
 

@@ -32,7 +32,6 @@ from dossier.core.access import (
     readable_dossier_ids,
 )
 from dossier.core.models import AuditEvent, Dossier, DossierUserObjectPermission
-from dossier.core.registry import registry
 
 
 def partner_organisations(dossier: Dossier) -> dict[str, list[Organisation]]:
@@ -124,9 +123,8 @@ def dossier_people(dossier: Dossier) -> list[User]:
 def dossier_recent_activity(dossier: Dossier, access: DossierAccess, *, limit: int = 10):
     sections = [str(section) for section in access.news_sections()]
     return (
-        AuditEvent.objects.filter(dossier=dossier, section__in=sections)
         # reading and downloading are audited, but they are not news on the front page
-        .exclude(action__in=registry.quiet_actions())
+        AuditEvent.objects.filter(dossier=dossier, section__in=sections, quiet=False)
         .select_related("actor", "subject_user")
         .order_by("-created_at", "-pk")[:limit]
     )

@@ -23,6 +23,7 @@ from dossier.core.access import (
     Section,
 )
 from dossier.core.models import AuditEvent, Dossier
+from dossier.core.registry import registry
 
 
 def dossier_create(*, school: Organisation) -> Dossier:
@@ -152,6 +153,7 @@ def audit_record_many(*, actor, entries: Iterable[AuditEntry]) -> list[AuditEven
             action=entry.action,
             section=str(entry.section),
             detail=entry.detail[:300],
+            quiet=registry.is_quiet(entry.action),  # bulk_create does not call save()
         )
         for entry in entries
     ]

@@ -129,3 +129,50 @@ def test_reads_and_downloads_are_quiet_on_the_overview():
         "doorlichting_csv",
         "consultatie_in_export",
     }
+
+
+def test_every_quiet_action_is_marked_quiet_however_it_is_recorded(region):
+    """The overview's recent activity leaves out the stored ``quiet`` events; the flag must
+    follow the registry for one event, for many at once, and for the core's own actions."""
+    from dossier.core.models import AuditEvent
+    from dossier.core.services import AuditEntry, audit_record, audit_record_many
+
+    one = audit_record(
+        dossier=region.dossier_a,
+        actor=region.clb_medewerker_a,
+        action="consultatie_read",
+        section=Section.CONSULTATIES,
+    )
+    news = audit_record(
+        dossier=region.dossier_a,
+        actor=region.directie_a,
+        action=AuditEvent.Action.ACCESS_CHANGED,
+        section=Section.TOEGANG,
+    )
+    many = audit_record_many(
+        actor=region.clb_medewerker_a,
+        entries=[
+            AuditEntry(region.dossier_a.pk, action, Section.CONSULTATIES)
+            for action in registry.quiet_actions()
+        ]
+        + [AuditEntry(region.dossier_a.pk, "signaal_created", Section.SIGNALEN)],
+    )
+
+    stored = dict(
+        AuditEvent.objects.filter(pk__in=[e.pk for e in [one, news, *many]]).values_list(
+            "pk", "quiet"
+        )
+    )
+    assert stored[one.pk] is True
+    assert stored[news.pk] is False
+    assert [stored[e.pk] for e in many] == [True] * len(registry.quiet_actions()) + [False]
+
+
+def test_the_migration_marked_the_quiet_actions_of_its_day():
+    """Events recorded before the ``quiet`` column were marked by its migration, from a list
+    of that day; every action it names is still quiet."""
+    from importlib import import_module
+
+    migration = import_module("dossier.core.migrations.0014_auditevent_quiet")
+
+    assert set(migration.QUIET_ACTIONS) <= set(registry.quiet_actions())
