@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from allauth.decorators import rate_limit
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +8,9 @@ from samenwerking.views import favicon, health
 
 # The admin login goes through allauth, so it has the same MFA step and rate limits.
 admin.site.login = secure_admin_login(admin.site.login)
+# The admin's own password change asks for the current password, so it could be used to guess
+# it from a session left open: the same limit as allauth's change-password form (posts only).
+admin.site.password_change = rate_limit(action="change_password")(admin.site.password_change)
 admin.site.site_header = _("Samenwerkingsdossier – platform management")
 admin.site.site_title = _("Samenwerkingsdossier")
 admin.site.index_title = _("Organisations, people and partnerships")

@@ -288,3 +288,25 @@ def test_nobody_changes_or_removes_their_own_membership_in_the_admin(client, reg
     assert "Je kunt je eigen lidmaatschap niet wijzigen" in response.content.decode()
     own.refresh_from_db()
     assert own.end_date is None
+
+
+def test_guessing_the_current_password_in_the_admin_is_limited(client, region, rate_limits_reset):
+    """The admin's password change is limited like allauth's (5 posts a minute a person), so
+    an open session cannot be used to try passwords until the current one is found."""
+    client.force_login(region.platform_admin)
+    url = reverse("admin:password_change")
+    guess = {
+        "old_password": "wrong",
+        "new_password1": "Nieuw-w8woord!",
+        "new_password2": "Nieuw-w8woord!",
+    }
+
+    statuses = [client.post(url, guess).status_code for _ in range(5)]
+    refused = client.post(url, {**guess, "old_password": PASSWORD})
+
+    assert statuses == [200] * 5  # the form again, with its error
+    assert refused.status_code == 429
+    assert "Te veel pogingen" in refused.content.decode()
+    region.platform_admin.refresh_from_db()
+    assert not region.platform_admin.check_password("Nieuw-w8woord!")
+    assert client.get(url).status_code == 200  # reading the form is not counted
