@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -18,6 +19,7 @@ from dossier.documenten.services import (
     document_restore,
     document_upload,
 )
+from samenwerking.downloads import attachment
 from samenwerking.forms import apply_validation_error_to
 from samenwerking.listing import page_of, querystring_without_page
 
@@ -137,18 +139,17 @@ def document_download(request, pk, document_pk, version_pk):
     if version is None:
         raise Http404
     version.document = document
-    if request.method == "GET":  # a HEAD sends no file: nothing was downloaded
-        document_downloaded(version=version, user=request.user)
-    response = FileResponse(
-        version.file.open("rb"),
-        as_attachment=True,
+    return attachment(
+        request,
+        version.file,
         filename=version.original_name,
         content_type=version.content_type,
+        size=version.size,
+        downloaded=lambda: document_downloaded(version=version, user=request.user),
+        unreadable_to=reverse(
+            "documenten:document_detail", kwargs={"pk": dossier.pk, "document_pk": document.pk}
+        ),
     )
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @login_required

@@ -519,6 +519,30 @@ def test_the_coordinator_adds_a_document_and_the_members_download_it(client, ful
     assert client.get(f"{base}documenten/{document.pk}/").status_code == 404
 
 
+def test_a_council_file_gone_from_the_storage_is_said_in_dutch(client, full, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from leersteun.models import RaadDocument
+
+    region = full
+    meeting = _meeting(region)
+    log_in(client, region.lsc_coordinator_a)
+    base = f"/lsc/{region.lsc_a.pk}/leersteunraad/vergaderingen/{meeting.pk}/"
+    client.post(
+        f"{base}documenten/nieuw/",
+        {"title": "Cijfers", "file": SimpleUploadedFile("cijfers.txt", b"Uren per school\n")},
+    )
+    document = RaadDocument.objects.get()
+    document.file.storage.delete(document.file.name)
+
+    head = client.head(f"{base}documenten/{document.pk}/")
+    response = client.get(f"{base}documenten/{document.pk}/", follow=True)
+
+    assert head.status_code == 200 and head["Content-Length"] == "16"
+    assert response.redirect_chain == [(base, 302)]
+    assert "kon niet uit de opslag gelezen worden" in response.content.decode()
+
+
 def test_a_hostile_file_is_refused_and_nothing_is_written(client, full, media):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

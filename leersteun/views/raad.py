@@ -12,8 +12,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -32,6 +33,7 @@ from leersteun.forms.raad import (
 from leersteun.models import RaadLid
 from leersteun.selectors import raad as selectors
 from leersteun.services import raad as services
+from samenwerking.downloads import attachment
 from samenwerking.forms import apply_validation_error
 from samenwerking.schoolyear import school_year_of
 
@@ -229,16 +231,18 @@ def raad_document_download(request, lsc_pk, vergadering_pk, document_pk):
     document = selectors.raad_document(lsc.pk, vergadering_pk, document_pk)
     if document is None:
         raise Http404
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
+    return attachment(
+        request,
+        document.file,
         filename=document.original_name,
         content_type=document.content_type,
+        size=document.size,
+        downloaded=lambda: None,  # the council's documents hold figures, not pupils: unaudited
+        unreadable_to=reverse(
+            "leersteun:raad_vergadering",
+            kwargs={"lsc_pk": lsc.pk, "vergadering_pk": vergadering_pk},
+        ),
     )
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @login_required

@@ -248,10 +248,30 @@ def test_a_head_request_sends_no_file_and_is_not_a_download(client, region):
     document = share(region)
     client.force_login(region.clb_medewerker_a)
 
+    version = document.versies.get()
+    version.file.storage.delete(version.file.name)  # a HEAD does not even ask the storage
+
     response = client.head(urls(document)["download"])
 
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b""
+    assert response.content == b""
+    assert response["Content-Length"] == str(version.size)
+    assert response["Content-Disposition"].startswith("attachment; ")
+    assert response["Content-Type"] == version.content_type
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert not AuditEvent.objects.filter(action="document_downloaded").exists()
+
+
+def test_a_file_gone_from_the_storage_is_said_in_dutch_and_is_no_download(client, region):
+    document = share(region)
+    version = document.versies.get()
+    version.file.storage.delete(version.file.name)
+    client.force_login(region.clb_medewerker_a)
+
+    response = client.get(urls(document)["download"], follow=True)
+
+    assert response.redirect_chain == [(urls(document)["detail"], 302)]
+    assert "kon niet uit de opslag gelezen worden" in response.content.decode()
     assert not AuditEvent.objects.filter(action="document_downloaded").exists()
 
 

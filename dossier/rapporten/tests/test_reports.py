@@ -733,6 +733,30 @@ def test_the_download_is_a_private_pdf_attachment_and_is_audited(client, region,
     assert YEAR in event.detail
 
 
+def test_a_head_of_the_download_answers_its_headers_and_is_no_download(client, done_report):
+    done_report.file.storage.delete(done_report.file.name)  # the storage is not even asked
+
+    response = client.head(report_url("rapporten:report_download", done_report))
+
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["Content-Length"] == str(done_report.size)
+    assert response["Content-Disposition"].startswith("attachment; ")
+    assert not AuditEvent.objects.filter(action="report_downloaded").exists()
+
+
+def test_a_report_gone_from_the_storage_is_said_in_dutch_and_is_no_download(
+    client, region, done_report
+):
+    done_report.file.storage.delete(done_report.file.name)
+
+    response = client.get(report_url("rapporten:report_download", done_report), follow=True)
+
+    assert response.redirect_chain == [(reports_url(region.dossier_a), 302)]
+    assert "kon niet uit de opslag gelezen worden" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="report_downloaded").exists()
+
+
 def test_the_lsc_may_not_see_a_signal_report(client, region, done_report):
     client.force_login(region.lsc_anker_a)
     for name in ("rapporten:report_status", "rapporten:report_download"):

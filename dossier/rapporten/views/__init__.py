@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from dossier.rapporten.services import (
     report_request,
     report_retry,
 )
+from samenwerking.downloads import attachment
 
 
 def _report_for_user(user, pk, reference):
@@ -143,19 +144,16 @@ def report_status(request, pk, reference):
     )
 
 
-def _file_response(report: Report, filename: str) -> FileResponse:
-    spec = registry.report_kinds[report.kind]
-    response = FileResponse(
-        report.file.open("rb"),
-        as_attachment=True,
+def _file_response(request, report: Report, filename: str, back: str) -> HttpResponse:
+    return attachment(
+        request,
+        report.file,
         filename=filename,
-        content_type=spec.content_type,
+        content_type=registry.report_kinds[report.kind].content_type,
+        size=report.size,
+        downloaded=lambda: report_downloaded(report=report, user=request.user),
+        unreadable_to=back,
     )
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    # a PDF opened in the browser runs nothing and reaches nothing, as a shared document
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 def _filename(report: Report, owner_code: str) -> str:
@@ -170,9 +168,12 @@ def report_download(request, pk, reference):
     dossier, access, report = _report_for_user(request.user, pk, reference)
     if not report.downloadable:
         raise Http404
-    if request.method == "GET":  # a HEAD sends no file: nothing was downloaded
-        report_downloaded(report=report, user=request.user)
-    return _file_response(report, _filename(report, dossier.school.instellingsnummer))
+    return _file_response(
+        request,
+        report,
+        _filename(report, dossier.school.instellingsnummer),
+        reverse("rapporten:reports", kwargs={"pk": dossier.pk}),
+    )
 
 
 @login_required
@@ -230,10 +231,10 @@ def organisation_report_download(request, organisation_id, reference):
     report = _organisation_report_for_user(request.user, organisation_id, reference)
     if not report.downloadable:
         raise Http404
-    if request.method == "GET":
-        report_downloaded(report=report, user=request.user)
     code = report.organisation.instellingsnummer or str(report.organisation_id)
-    return _file_response(report, _filename(report, code))
+    # (the doorlichting is the only kind of an organisation's report, and its page lists it)
+    back = reverse("rapporten:clb_doorlichting", kwargs={"organisation_id": organisation_id})
+    return _file_response(request, report, _filename(report, code), back)
 
 
 @login_required
