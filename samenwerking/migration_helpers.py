@@ -65,3 +65,25 @@ def move_content_types(old_label: str, new_label: str, models: list[str]) -> mig
         lambda apps, schema_editor: move(apps, old_label, new_label),
         lambda apps, schema_editor: move(apps, new_label, old_label),
     )
+
+
+class AddIndexConcurrently(postgres_operations.AddIndexConcurrently):
+    """``CREATE INDEX CONCURRENTLY`` on PostgreSQL, so that a large table (the audit log)
+    keeps taking writes while its index is built; the migration needs ``atomic = False``.
+    A plain index on the embedded SQLite demo, which knows no such thing."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_forwards(app_label, schema_editor, from_state, to_state)
+        else:
+            migrations.AddIndex.database_forwards(
+                self, app_label, schema_editor, from_state, to_state
+            )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+        else:
+            migrations.AddIndex.database_backwards(
+                self, app_label, schema_editor, from_state, to_state
+            )

@@ -3,8 +3,12 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from samenwerking.migration_helpers import AddIndexConcurrently
+
 
 class Migration(migrations.Migration):
+    # the indexes are built without stopping the audit log's writes (CONCURRENTLY)
+    atomic = False
 
     dependencies = [
         ('dossier', '0012_dossier_content_version'),
@@ -12,11 +16,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='auditevent',
             index=models.Index(fields=['dossier', 'actor'], name='auditevent_dossier_actor'),
         ),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='auditevent',
             index=models.Index(fields=['dossier', 'subject_user'], name='auditevent_dossier_subject'),
         ),

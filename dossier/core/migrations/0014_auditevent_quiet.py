@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
+from samenwerking.migration_helpers import AddIndexConcurrently
+
 
 # The sections' quiet actions (reading, listing, downloading, exporting) when this migration
 # was written; later ones are marked as they are recorded (AuditEvent.save, audit_record_many).
@@ -23,12 +25,23 @@ QUIET_ACTIONS = [
 ]
 
 
+BATCH = 50_000
+
+
 def mark_the_quiet_events(apps, schema_editor):
+    """In steps of 50,000 ids, each its own short transaction: a large log keeps taking
+    writes meanwhile, and no single transaction holds a million row locks."""
     AuditEvent = apps.get_model("dossier", "AuditEvent")
-    AuditEvent.objects.filter(action__in=QUIET_ACTIONS).update(quiet=True)
+    last = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    for start in range(0, last + 1, BATCH):
+        AuditEvent.objects.filter(
+            pk__gte=start, pk__lt=start + BATCH, action__in=QUIET_ACTIONS
+        ).update(quiet=True)
 
 
 class Migration(migrations.Migration):
+    # the marking in steps and the index built CONCURRENTLY, without stopping the log's writes
+    atomic = False
 
     dependencies = [
         ('dossier', '0013_auditevent_person_filter_indexes'),
@@ -42,7 +55,7 @@ class Migration(migrations.Migration):
             field=models.BooleanField(db_default=False, default=False, editable=False, verbose_name='quiet'),
         ),
         migrations.RunPython(mark_the_quiet_events, migrations.RunPython.noop, elidable=True),
-        migrations.AddIndex(
+        AddIndexConcurrently(
             model_name='auditevent',
             index=models.Index(condition=models.Q(('quiet', False)), fields=['dossier', '-created_at'], name='auditevent_dossier_news'),
         ),
