@@ -79,6 +79,9 @@ MIDDLEWARE = [
 ROOT_URLCONF = "samenwerking.urls"
 WSGI_APPLICATION = "samenwerking.wsgi.application"
 
+# Django's form renderer, with <select> and <input> written in Python (samenwerking/renderers.py)
+FORM_RENDERER = "samenwerking.renderers.FormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
