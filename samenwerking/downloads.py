@@ -25,11 +25,12 @@ def attachment(
     filename: str,
     content_type: str,
     size: int | None,
-    downloaded: Callable[[], object],
     unreadable_to: str,
+    downloaded: Callable[[], object] | None = None,
 ) -> HttpResponse:
-    """``file`` is the model's FieldFile; ``downloaded()`` records the download (a GET whose
-    file opened); ``unreadable_to`` is the URL to send the person to when it does not open."""
+    """``file`` is the model's FieldFile; ``unreadable_to`` is the URL to send the person to
+    when it does not open; ``downloaded()``, if given, records the download (a GET whose file
+    opened)."""
     if request.method == "HEAD":
         response = HttpResponse(content_type=content_type)
         response["Content-Disposition"] = content_disposition_header(True, filename)
@@ -47,7 +48,8 @@ def attachment(
                 ),
             )
             return redirect(unreadable_to)
-        downloaded()
+        if downloaded is not None:
+            downloaded()
         response = FileResponse(
             handle, as_attachment=True, filename=filename, content_type=content_type
         )

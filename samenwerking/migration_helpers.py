@@ -72,18 +72,15 @@ class AddIndexConcurrently(postgres_operations.AddIndexConcurrently):
     keeps taking writes while its index is built; the migration needs ``atomic = False``.
     A plain index on the embedded SQLite demo, which knows no such thing."""
 
-    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+    def _base(self, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
-            super().database_forwards(app_label, schema_editor, from_state, to_state)
-        else:
-            migrations.AddIndex.database_forwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
+            return postgres_operations.AddIndexConcurrently
+        return migrations.AddIndex
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        base = self._base(schema_editor)
+        base.database_forwards(self, app_label, schema_editor, from_state, to_state)
 
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
-        if schema_editor.connection.vendor == "postgresql":
-            super().database_backwards(app_label, schema_editor, from_state, to_state)
-        else:
-            migrations.AddIndex.database_backwards(
-                self, app_label, schema_editor, from_state, to_state
-            )
+        base = self._base(schema_editor)
+        base.database_backwards(self, app_label, schema_editor, from_state, to_state)

@@ -231,13 +231,13 @@ def raad_document_download(request, lsc_pk, vergadering_pk, document_pk):
     document = selectors.raad_document(lsc.pk, vergadering_pk, document_pk)
     if document is None:
         raise Http404
+    # unaudited, unlike a dossier's files: the council's documents hold figures, not pupils
     return attachment(
         request,
         document.file,
         filename=document.original_name,
         content_type=document.content_type,
         size=document.size,
-        downloaded=lambda: None,  # the council's documents hold figures, not pupils: unaudited
         unreadable_to=reverse(
             "leersteun:raad_vergadering",
             kwargs={"lsc_pk": lsc.pk, "vergadering_pk": vergadering_pk},
